@@ -29,7 +29,7 @@ class Config:
         cache_dir: where converted models live (outside the repository).
             Defaults to ``$XDG_CACHE_HOME/checker`` or ``~/.cache/checker``.
         neighbours: nearest neighbours fetched per claim when looking for candidate
-            pairs. Higher finds more pairs and costs more judging. Defaults to 8.
+            pairs. Higher finds more pairs and costs more judging. Defaults to 24.
         min_score: findings scoring below this are not reported. Defaults to 0.5.
         fail_on: which findings make ``checker check`` exit 1: ``contradict``,
             ``any`` or ``none``. Defaults to ``contradict``.
@@ -38,7 +38,7 @@ class Config:
 
     model: str = DEFAULT_MODEL
     cache_dir: Path = field(default_factory=_cache_home)
-    neighbours: int = 8
+    neighbours: int = 24
     min_score: float = 0.5
     fail_on: str = "contradict"
     batch_size: int = 32

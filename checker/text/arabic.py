@@ -18,7 +18,7 @@ _FOLD = str.maketrans({
     "٫": ".", "٬": ",", "،": ",", "؛": ";", "؟": "?", "ک": "ك", "ی": "ي", "ڤ": "ف", "پ": "ب", "گ": "ك",
     "\u200c": "", "\u200d": "", "\u200f": "", "\u200e": "",
 })
-TOKEN = re.compile(r"\d+(?:[.,٫]\d+)*|[\w\u0600-\u06ff]+", re.UNICODE)
+TOKEN = re.compile(r"\d+(?:[.,٫]\d+)*|[\w\u064b-\u065f\u0670\u0640]+", re.UNICODE)
 ARABIC = re.compile("[\u0600-\u06ff]")
 
 
@@ -43,7 +43,8 @@ class Token:
     end: int
 
 
-_PROCLITICS = ("وبال", "فبال", "وال", "فال", "بال", "كال", "لل", "ال", "و", "ف", "ب", "ل", "ك")
+# Light stemming after Larkey et al.'s light10: only the article and its combinations, and «و».
+_PROCLITICS = ("وبال", "فبال", "وال", "فال", "بال", "كال", "لل", "ال", "و")
 _ENCLITICS = ("هما", "كما", "ات", "ها", "هم", "ون", "ين", "ان", "يه", "ه", "ي")
 
 
@@ -117,3 +118,27 @@ def skeleton(word: str) -> str:
         return norm[:1] + re.sub(r"[aeiouy\W]", "", norm[1:])
     norm = norm.translate(_SKELETON)
     return norm[:1] + re.sub("[اويه]", "", norm[1:])
+
+
+_ROOT_PROCLITICS = ("وبال", "وال", "فال", "بال", "كال", "لل", "ال", "وب", "ول", "و", "ف", "ب", "ل")
+
+
+def root_key(norm: str) -> str:
+    """A rough consonantal key that joins broken plurals and derived forms («قواعد», «قاعدة» → قعد).
+
+    Clitics are stripped, then long vowels and hamza seats after the first letter
+    are dropped. Returns "" for keys shorter than three letters (too ambiguous).
+    """
+    if not ARABIC.search(norm):
+        return ""
+    word = norm
+    for pre in _ROOT_PROCLITICS:
+        if word.startswith(pre) and len(word) - len(pre) >= 3:
+            word = word[len(pre):]
+            break
+    for suf in ("هما", "ات", "ها", "هم", "ون", "ين", "يه", "ه", "ي"):
+        if word.endswith(suf) and len(word) - len(suf) >= 3:
+            word = word[: -len(suf)]
+            break
+    key = word[:1] + re.sub("[اويءئؤ]", "", word[1:])
+    return key if len(key) >= 3 else ""

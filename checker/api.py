@@ -1,0 +1,194 @@
+"""The library's entry points: :func:`check`, :func:`compare`, :func:`build_index`.
+
+ingest → clean → claims → embed → (index) → pairs → judge → report.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from .claims import Claim, find_attribution, split_claims, unify_sources
+from .config import Config
+from .embed import Embedder, SentenceTransformerEmbedder
+from .errors import IndexStoreError
+from .index import Index
+from .ingest import read_paths
+from .judge import Calibration, PairInput, Relation, RuleJudge, Verdict
+from .pairs import pairs_from_vectors
+from .report import Finding, Report
+from .signals import read_signals
+
+Notify = Callable[[str], None]
+
+
+@dataclass
+class _Session:
+    """The pieces a run needs, resolved from a config once."""
+
+    config: Config
+    embedder: Embedder
+
+
+def _session(config: Config | None, embedder: Embedder | None, notify: Notify | None) -> _Session:
+    config = config or Config()
+    return _Session(config, embedder or SentenceTransformerEmbedder.from_config(config, notify))
+
+
+def _pair_input(claim: Claim) -> PairInput:
+    return PairInput(claim.text, claim.body, claim.attribution.how)
+
+
+def _idf(claims: list[Claim]) -> dict[str, float]:
+    """Rarity weights of words across reports: 1.0 for a word of one report, less for common ones.
+
+    Counting reports rather than claims keeps a report's own topic word («بانتسير»
+    in every sentence of one article) a strong anchor across reports.
+    """
+    df: Counter[str] = Counter()
+    words: dict[str, set[str]] = {}
+    for claim in claims:
+        words.setdefault(claim.report_id, set()).update(read_signals(claim.proposition).anchors)
+    for found in words.values():
+        df.update(found)
+    n = max(3, len(words) + 1)
+    return {word: min(1.0, math.log(n / count) / math.log(n)) for word, count in df.items()}
+
+
+def calibration_for(model_id: str, vectors: np.ndarray, seed: int = 0) -> Calibration:
+    """The stored calibration of a model, or one measured on random pairs of ``vectors``."""
+    stored = Calibration.for_model(model_id)
+    if stored:
+        return stored
+    rng = random.Random(seed)
+    n = len(vectors)
+    sims = [float(vectors[i] @ vectors[j]) for i, j in
+            ((rng.randrange(n), rng.randrange(n)) for _ in range(min(2000, n * n))) if i != j] if n > 1 else []
+    return Calibration.from_null(sims)
+
+
+def judge_claims(claims: list[Claim], vectors: np.ndarray, model_id: str, config: Config,
+                 queries: list[int] | None = None) -> list[Finding]:
+    """Find and judge candidate pairs among ``claims`` (rows of ``vectors``).
+
+    Only pairs of different reports, or of different sources within a report,
+    are judged; with ``queries``, only pairs touching those rows.
+    """
+    def allowed(i: int, j: int) -> bool:
+        a, b = claims[i], claims[j]
+        return a.report_id != b.report_id or a.attribution.key != b.attribution.key
+
+    calibration = calibration_for(model_id, vectors)
+    pairs = pairs_from_vectors(vectors, k=config.neighbours, min_similarity=calibration.unrelated,
+                               allowed=allowed, queries=queries)
+    judge = RuleJudge(calibration, _idf(claims))
+    verdicts = judge.judge([(_pair_input(claims[i]), _pair_input(claims[j]), s) for i, j, s in pairs])
+    findings = [Finding.from_verdict(claims[i], claims[j], v) for (i, j, _), v in zip(pairs, verdicts)
+                if v.relation is not Relation.UNRELATED and v.score >= config.min_score]
+    return sorted(findings, key=lambda f: (f.relation is not Relation.CONTRADICT, -f.score, f.id))
+
+
+def check(paths: list[str | Path], *, against: str | Path | None = None, config: Config | None = None,
+          embedder: Embedder | None = None, notify: Notify | None = None) -> Report:
+    """Read reports, split them into claims and find claims that agree or contradict.
+
+    Args:
+        paths: report files or folders.
+        against: an index folder (or name under ``indexes/``); new claims are compared
+            with the stored ones and with each other. The index is not modified.
+        config: settings. Defaults to ``Config()``.
+        embedder: the embedding seam. Defaults to the model ``config.model`` names.
+        notify: receives one-line progress messages (model conversion).
+
+    Returns:
+        A :class:`Report`; ``report.findings`` holds the agreeing and contradicting pairs.
+
+    Raises:
+        NoReportsError: nothing readable under ``paths``.
+        IndexStoreError: ``against`` is missing, corrupt, or built with another model.
+        ModelError: the embedding model cannot be loaded.
+
+    Example:
+        >>> report = check(["examples/reports"])          # doctest: +SKIP
+        >>> report.contradictions[0].kind                  # doctest: +SKIP
+        'location'
+    """
+    session = _session(config, embedder, notify)
+    corpus = read_paths(list(paths))
+    new_claims = [c for doc in corpus.documents for c in split_claims(doc)]
+    stored_claims: list[Claim] = []
+    stored_vectors = None
+    if against is not None:
+        index = Index.open(against)
+        if index.model_id != session.embedder.model_id:
+            raise IndexStoreError(
+                f"{index.path} was built with model {index.model_id!r} but this check uses "
+                f"{session.embedder.model_id!r}; pass --model {index.model_id!r} or rebuild with "
+                f"`checker index build REPORTS --index {index.path}`")
+        new_ids = {d.id for d in corpus.documents}
+        keep = [i for i, c in enumerate(index.claims()) if c.report_id not in new_ids]
+        stored_claims = [index.claims()[i] for i in keep]
+        stored_vectors = index.vectors()[keep]
+    all_claims = unify_sources(stored_claims + new_claims)
+    new_vectors = session.embedder.embed([c.proposition for c in new_claims])
+    vectors = new_vectors if stored_vectors is None else np.vstack([stored_vectors, new_vectors])
+    queries = list(range(len(stored_claims), len(all_claims))) if stored_claims else None
+    findings = judge_claims(all_claims, vectors, session.embedder.model_id, session.config, queries)
+    return Report(corpus.documents, all_claims[len(stored_claims):], findings, corpus.skipped,
+                  session.embedder.model_id, len(stored_claims))
+
+
+def compare(a: str, b: str, *, config: Config | None = None, embedder: Embedder | None = None,
+            notify: Notify | None = None) -> Verdict:
+    """Judge two sentences directly.
+
+    Example:
+        >>> compare("نقلت طائرة أمريكية البطارية إلى رامشتاين",
+        ...         "نقلت البطارية إلى مطار معيتيقة").relation   # doctest: +SKIP
+        <Relation.CONTRADICT: 'contradict'>
+    """
+    session = _session(config, embedder, notify)
+    sides = []
+    for text in (a, b):
+        found = find_attribution(text)
+        body, how = (found[3], found[1]) if found else (0, "asserted")
+        sides.append(PairInput(text, (body, len(text)), how))
+    vectors = session.embedder.embed([s.text[s.body[0]:] for s in sides])
+    similarity = float(vectors[0] @ vectors[1])
+    calibration = Calibration.for_model(session.embedder.model_id) or Calibration.from_null([])
+    return RuleJudge(calibration).judge_one(sides[0], sides[1], similarity)
+
+
+def build_index(paths: list[str | Path], index: str | Path, *, config: Config | None = None,
+                embedder: Embedder | None = None, add: bool = False, notify: Notify | None = None) -> Index:
+    """Build (or with ``add=True`` extend) an index from report files.
+
+    Reports already in the index (same content hash) are skipped and not re-embedded.
+
+    Raises:
+        NoReportsError, IndexStoreError, ModelError: as for :func:`check`.
+    """
+    session = _session(config, embedder, notify)
+    corpus = read_paths(list(paths))
+    known: set[str] = set()
+    if add and (Path(index) / "manifest.json").exists():
+        existing = Index.open(index)
+        if existing.model_id != session.embedder.model_id:
+            raise IndexStoreError(
+                f"{index} was built with model {existing.model_id!r}, not {session.embedder.model_id!r}; "
+                f"use --model {existing.model_id!r}, or rebuild it with `checker index build REPORTS --index {index}`")
+        known = existing.report_ids()
+    documents = [d for d in corpus.documents if d.id not in known]
+    claims = [c for d in documents for c in split_claims(d)]
+    vectors = session.embedder.embed([c.proposition for c in claims])
+    if vectors.ndim != 2 or (len(claims) and vectors.shape[0] != len(claims)):
+        raise IndexStoreError("embedder returned vectors of the wrong shape")
+    if not len(claims):
+        vectors = np.zeros((0, len(session.embedder.embed(["probe"])[0])), np.float32)
+    return Index.write(index, session.embedder.model_id, documents, claims, vectors, replace=not add)

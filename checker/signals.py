@@ -1,0 +1,320 @@
+"""Typed facts read off one claim: places, numbers, dates, polarity, antonyms, anchors.
+
+Every fact keeps its character span in the claim text, so the judge can name
+and highlight exactly what differs between two claims. The lexicons here are
+of general words (place-type nouns, month names, negation particles, antonym
+pairs), in Arabic and English; nothing names a particular event.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .text.arabic import ARABIC, Token, designations, normalize, root_key, skeleton, stem, tokens
+from .text.places import gazetteer
+
+# Nouns that introduce a named place: «قاعدة رامشتاين», «مطار معيتيقة», "Ramstein Air Base".
+PLACE_TYPES = {"قاعده", "مطار", "ميناء", "مدينه", "بلده", "قريه", "منطقه", "محافظه", "ولايه", "اقليم", "جزيره",
+               "مرفا", "معسكر", "سجن", "مستشفي", "ساحل", "سواحل", "مضيق", "خليج", "نهر", "قاعدتي", "base", "airport",
+               "port", "city", "town", "village", "province", "region", "island", "harbour", "harbor", "camp"}
+_GENERIC_ADJ = {"البحر", "الساحل", "الشرق", "الغرب", "الشمال", "الجنوب", "الحدود", "العاصمه", "البلاد", "المنطقه",
+                "المدينه", "الداخل", "الخارج", "بحر", "حدود", "عاصمه", "بلاد", "عسكريه", "عسكري", "جويه", "جوي", "بحريه", "بحري", "دوليه", "دولي", "رئيسيه", "رئيسي", "جديده",
+                "جديد", "كبيره", "كبير", "اجنبيه", "اجنبي", "دائمه", "دائم", "سريه", "محليه", "قريبه", "ساحليه",
+                "military", "air", "naval", "international", "new", "main", "foreign", "permanent", "the", "of"}
+MONTHS = {
+    **{m: i for i, m in enumerate(["يناير", "فبراير", "مارس", "ابريل", "مايو", "يونيو", "يوليو", "اغسطس", "سبتمبر",
+                                   "اكتوبر", "نوفمبر", "ديسمبر"], 1)},
+    **{m: i for i, m in enumerate(["كانون الثاني", "شباط", "اذار", "نيسان", "ايار", "حزيران", "تموز", "اب",
+                                   "ايلول", "تشرين الاول", "تشرين الثاني", "كانون الاول"], 1)},
+    **{m: i for i, m in enumerate(["january", "february", "march", "april", "may", "june", "july", "august",
+                                   "september", "october", "november", "december"], 1)},
+}
+WEEKDAYS = {"الاثنين": 1, "الثلاثاء": 2, "الاربعاء": 3, "الخميس": 4, "الجمعه": 5, "السبت": 6, "الاحد": 7,
+            "monday": 1, "tuesday": 2, "wednesday": 3, "thursday": 4, "friday": 5, "saturday": 6, "sunday": 7}
+SCALES = {"الف": 1e3, "آلاف": 1e3, "الاف": 1e3, "مليون": 1e6, "ملايين": 1e6, "مليار": 1e9, "مليارات": 1e9,
+          "بليون": 1e9, "thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12, "ترليون": 1e12}
+NUMBER_WORDS = {"واحد": 1, "اثنان": 2, "اثنين": 2, "ثلاثه": 3, "اربعه": 4, "خمسه": 5, "سته": 6, "سبعه": 7,
+                "ثمانيه": 8, "تسعه": 9, "عشره": 10, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5,
+                "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10, "dozen": 12}
+# Strong negation: the claim asserts that something is not so.
+NEGATIONS = {"لم", "لن", "ليس", "ليست", "لا", "عدم", "نفي", "ينفي", "تنفي", "نفت", "نفوا", "نافيا", "ينفون", "never", "not", "no", "none", "nobody", "denied", "denies", "deny", "without",
+             "nor", "isn", "wasn", "aren", "weren", "didn", "doesn", "don", "hasn", "haven", "won"}
+# Weak negative stance: reluctance or refusal, which agrees with a denial but does not contradict an assertion.
+RELUCTANCE = {"يتردد", "تتردد", "تردد", "متردد", "يرفض", "ترفض", "رفض", "رفضت", "يعارض", "تعارض", "يعارضون",
+              "معارضه", "reluctant", "refuses", "refused", "opposes", "opposed", "hesitant"}
+ANTONYMS = [
+    ("ارتفع", "انخفض"), ("ارتفاع", "انخفاض"), ("ارتفعت", "انخفضت"), ("زياده", "تراجع"), ("زاد", "تراجع"),
+    ("ارتفعت", "تراجعت"), ("ارتفاع", "تراجع"), ("استمرار", "توقف"), ("استمر", "توقف"), ("يستمر", "يتوقف"),
+    ("اعلي", "ادني"), ("اكبر", "اصغر"), ("اكثر", "اقل"), ("فوز", "خساره"), ("فاز", "خسر"), ("نجاح", "فشل"),
+    ("نجح", "فشل"), ("قبول", "رفض"), ("وافق", "رفض"), ("وافقت", "رفضت"), ("فتح", "اغلاق"), ("افتتاح", "اغلاق"),
+    ("صعود", "هبوط"), ("تقدم", "تاخر"), ("انتصار", "هزيمه"), ("حرب", "سلام"), ("دخول", "خروج"), ("بدايه", "نهايه"),
+    ("rise", "fall"), ("rose", "fell"), ("increase", "decrease"), ("increased", "decreased"), ("higher", "lower"),
+    ("up", "down"), ("won", "lost"), ("win", "lose"), ("accepted", "rejected"), ("accept", "reject"),
+    ("open", "closed"), ("opened", "closed"), ("more", "fewer"), ("gain", "loss"), ("success", "failure"),
+    ("continue", "stop"), ("continued", "stopped"), ("approved", "rejected"), ("alive", "dead"), ("survived", "died"),
+]
+_ANTONYM = {}
+for _a, _b in ANTONYMS:
+    _ANTONYM.setdefault(_a, set()).add(_b)
+    _ANTONYM.setdefault(_b, set()).add(_a)
+STOPWORDS = set("""
+في من الي علي عن مع ان انه انها ان او ثم قد كان كانت كما التي الذي الذين هذا هذه ذلك تلك هناك هنا بعد قبل
+حتي خلال عند بين حول ضد منذ لدي لها له لهم هو هي هم نحن كل بعض اي ايضا وقال قال قالت ذكرت ذكر اضاف اشار
+اكد تم يتم وفق بحسب حسب مثل غير الا اذا لكن بل وهو وهي وقد فقد ما ماذا لماذا كيف متي اين يكون تكون جدا
+the a an of to in on at by for with from and or but that this these those is are was were be been being
+it its as has have had will would can could may might said says told according which who whom what when
+""".split())
+
+
+@dataclass(frozen=True)
+class Fact:
+    """One typed value in a claim: ``key`` compares across claims, ``span`` is where it is."""
+
+    kind: str
+    key: str
+    text: str
+    span: tuple[int, int]
+    extra: str = ""
+    role: str = ""
+
+
+@dataclass
+class ClaimSignals:
+    """Everything the judge compares, read off a claim's asserted content."""
+
+    tokens: list[Token]
+    anchors: dict[str, Token] = field(default_factory=dict)
+    roots: dict[str, str] = field(default_factory=dict)  # root key -> anchor key
+    names: dict[str, Fact] = field(default_factory=dict)
+    places: list[Fact] = field(default_factory=list)
+    numbers: list[Fact] = field(default_factory=list)
+    dates: list[Fact] = field(default_factory=list)
+    negations: list[Fact] = field(default_factory=list)
+    reluctance: list[Fact] = field(default_factory=list)
+    polar_words: list[Fact] = field(default_factory=list)
+
+    @property
+    def polarity(self) -> int:
+        """-1 if the claim negates or denies, otherwise +1."""
+        return -1 if self.negations else 1
+
+
+def _lookup_place(words: list[str], gaz: dict) -> tuple[str, str, int] | None:
+    """Longest gazetteer match at the start of ``words`` (clitics stripped): (name, country, length)."""
+    for n in (3, 2, 1):
+        if len(words) < n:
+            continue
+        phrase = " ".join(words[:n])
+        candidates = [phrase]
+        if ARABIC.search(phrase):
+            for pre in ("و", "ب", "ل", "ف", "وب", "ول", "وال", "بال", "لل"):
+                if phrase.startswith(pre) and len(phrase) - len(pre) >= 3:
+                    candidates.append(phrase[len(pre):])
+                    if not phrase[len(pre):].startswith("ال"):
+                        candidates.append("ال" + phrase[len(pre):])
+        for cand in candidates:
+            if cand in gaz["countries"]:
+                return cand, gaz["countries"][cand], n
+            if cand in gaz["cities"]:
+                return cand, gaz["cities"][cand], n
+    return None
+
+
+def _is_name(token: Token) -> bool:
+    word = token.norm
+    if word in _GENERIC_ADJ or word in STOPWORDS or word.isdigit():
+        return False
+    return len(word) >= 3
+
+
+ROLES = {"الي": "to", "to": "to", "into": "to", "نحو": "to", "في": "at", "in": "at", "at": "at", "قرب": "at",
+         "near": "at", "قباله": "at", "off": "at", "داخل": "at", "من": "from", "from": "from"}
+
+
+def _role(toks: list[Token], i: int) -> str:
+    """The slot a place at token ``i`` fills: destination (to), location (at) or origin (from)."""
+    if i > 0 and toks[i - 1].norm in ROLES:
+        return ROLES[toks[i - 1].norm]
+    word = toks[i].norm
+    if ARABIC.search(word) and word[:1] in "بل" and not word.startswith("ال"):
+        return "at" if word[0] == "ب" else "to"
+    return ""
+
+
+def _places(toks: list[Token], gaz: dict) -> list[Fact]:
+    found, used = [], set()
+    norms = [t.norm for t in toks]
+    for i, tok in enumerate(toks):
+        head = stem(tok.norm) if ARABIC.search(tok.norm) else tok.norm
+        if (tok.norm in PLACE_TYPES or head in PLACE_TYPES) and i + 1 < len(toks) and _is_name(toks[i + 1]) \
+                and ARABIC.search(tok.norm):
+            name = toks[i + 1]
+            found.append(Fact("location", "site:" + skeleton(name.norm), f"{tok.text} {name.text}",
+                              (tok.start, name.end), gaz["cities"].get(name.norm, ""), _role(toks, i)))
+            used.update({i, i + 1})
+        elif tok.norm in PLACE_TYPES and i > 0 and toks[i - 1].text[:1].isupper():
+            j = i - 1 if toks[i - 1].norm != "air" or i < 2 else i - 2
+            found.append(Fact("location", "site:" + skeleton(toks[j].norm), " ".join(t.text for t in toks[j:i + 1]),
+                              (toks[j].start, tok.end), "", _role(toks, j)))
+            used.update(range(j, i + 1))
+    i = 0
+    while i < len(toks):
+        if i in used:
+            i += 1
+            continue
+        hit = _lookup_place(norms[i:i + 3], gaz)
+        if hit and (ARABIC.search(toks[i].text) or toks[i].text[:1].isupper()):
+            name, country, n = hit
+            kind = "country" if name in gaz["countries"] else "city"
+            if not _locative(toks, i, name):
+                i += 1
+                continue
+            found.append(Fact("location", f"{kind}:{country}" if kind == "country" else f"city:{name}",
+                              " ".join(t.text for t in toks[i:i + n]), (toks[i].start, toks[i + n - 1].end), country,
+                              _role(toks, i)))
+            i += n
+        else:
+            i += 1
+    return found
+
+
+LOCATIVES = {"في", "الي", "قرب", "قباله", "عبر", "نحو", "داخل", "مدينه", "مدن", "شرق", "غرب", "شمال", "جنوب",
+             "وسط", "ضواحي", "سواحل", "ساحل", "in", "to", "into", "near", "at", "off", "outside", "city"}
+
+
+def _locative(toks: list[Token], i: int, name: str) -> bool:
+    """A place name fills a location slot only after a locative word («في», «إلى», "in") or as «بـ»+name.
+
+    Countries and cities also name actors («روسيا تسعى …»); those are not locations.
+    """
+    if i > 0 and toks[i - 1].norm in LOCATIVES:
+        return True
+    word = toks[i].norm
+    return ARABIC.search(word) is not None and word.startswith("ب") and word[1:] in (name, name[2:])
+
+
+_NUM = re.compile(r"\d+(?:[.,]\d+)?")
+
+
+def _numbers_and_dates(toks: list[Token]) -> tuple[list[Fact], list[Fact]]:
+    numbers, dates, used = [], [], set()
+    norms = [t.norm for t in toks]
+    for i, tok in enumerate(toks):
+        two = " ".join(norms[i:i + 2])
+        month = MONTHS.get(two) and 2 or (MONTHS.get(tok.norm) and 1)
+        if month and not (tok.norm == "اب" or tok.norm == "may" and not (i + 1 < len(toks) and toks[i + 1].norm.isdigit())):
+            n = month
+            value = MONTHS[" ".join(norms[i:i + n])]
+            year = norms[i + n] if i + n < len(toks) and re.fullmatch(r"(19|20)\d\d", norms[i + n]) else ""
+            end = toks[i + n].end if year else toks[i + n - 1].end
+            dates.append(Fact("date", f"{year or '?'}-{value:02d}", tok.text if not year else
+                              " ".join(t.text for t in toks[i:i + n + 1]), (tok.start, end)))
+            used.update(range(i, i + n + (1 if year else 0)))
+        elif tok.norm in WEEKDAYS:
+            dates.append(Fact("date", f"weekday-{WEEKDAYS[tok.norm]}", tok.text, (tok.start, tok.end)))
+    for i, tok in enumerate(toks):
+        if i in used:
+            continue
+        if re.fullmatch(r"(19|20)\d\d", tok.norm):
+            dates.append(Fact("date", f"{tok.norm}", tok.text, (tok.start, tok.end)))
+            continue
+        value = None
+        if _NUM.fullmatch(tok.norm):
+            value = float(tok.norm.replace(",", "")) if tok.norm.count(",") and len(tok.norm.split(",")[-1]) == 3 \
+                else float(tok.norm.replace(",", "."))
+        elif tok.norm in NUMBER_WORDS:
+            value = float(NUMBER_WORDS[tok.norm])
+        if value is None:
+            continue
+        end, j = tok.end, i + 1
+        if j < len(toks) and toks[j].norm in SCALES:
+            value *= SCALES[toks[j].norm]
+            end, j = toks[j].end, j + 1
+        unit = stem(toks[j].norm) if j < len(toks) else ""
+        numbers.append(Fact("number", f"{value:g}", " ".join(t.text for t in toks[i:j]) or tok.text,
+                            (tok.start, end), unit))
+    return numbers, dates
+
+
+def _demonyms(gaz: dict) -> dict[str, str]:
+    """«روسي», «روسية», «الروسيون», «روسيا» → the country's key, from the gazetteer's Arabic names."""
+    out: dict[str, str] = {}
+    for name, code in gaz["countries"].items():
+        if not ARABIC.search(name) or " " in name:
+            continue
+        bare = name[2:] if name.startswith("ال") else name
+        base = bare[:-1] if bare.endswith("ا") else bare
+        if not base.endswith("ي"):
+            base += "ي"
+        for form in (bare, base, base + "ه", base + "ون", base + "ين"):
+            if len(form) >= 4:
+                out[form] = code
+                out["ال" + form] = code
+    return out
+
+
+_DEMONYMS: dict[str, str] = {}
+
+
+def concept(word: str, gaz: dict) -> str | None:
+    """The country a word names or describes («الروسية» → ``country:RU``), if any."""
+    if not _DEMONYMS:
+        _DEMONYMS.update(_demonyms(gaz))
+    for cand in (word, word[1:] if word[:1] in "وبل" else word, word[2:] if word.startswith("لل") else word):
+        if cand in _DEMONYMS:
+            return "country:" + _DEMONYMS[cand]
+    return None
+
+
+def read_signals(text: str, how: str = "asserted", offset: int = 0) -> ClaimSignals:
+    """Read the typed facts of a claim's asserted content.
+
+    Args:
+        text: the asserted content (``Claim.proposition``) or a whole sentence.
+        how: the attribution verb; ``denied`` makes the claim negative.
+        offset: added to every span (the content's offset within the claim).
+    """
+    gaz = gazetteer()
+    toks = tokens(text, offset)
+    sig = ClaimSignals(toks)
+    sig.places = _places(toks, gaz)
+    sig.numbers, sig.dates = _numbers_and_dates(toks)
+    for canon, start, end in designations(text):
+        sig.names[canon] = Fact("name", canon, text[start:end], (start + offset, end + offset))
+    for m in re.finditer(r"[«\"“]([^»\"”]{2,30})[»\"”]", text):
+        if len(m.group(1).split()) <= 3:
+            sig.names["q:" + normalize(m.group(1))] = Fact("name", normalize(m.group(1)), m.group(1),
+                                                          (m.start(1) + offset, m.end(1) + offset))
+    if how == "denied":
+        sig.negations.append(Fact("negation", "denied", "denied", (offset, offset)))
+    place_tokens = {t.start for f in sig.places for t in toks if f.span[0] <= t.start < f.span[1]}
+    for i, tok in enumerate(toks):
+        word = tok.norm
+        if word in NEGATIONS or (ARABIC.search(word) and stem(word) in {"نفي", "عدم"}):
+            if not (word == "غير" and i + 1 < len(toks) and toks[i + 1].norm in {"ان", "انه"}):
+                sig.negations.append(Fact("negation", word, tok.text, (tok.start, tok.end)))
+        elif word in RELUCTANCE:
+            sig.reluctance.append(Fact("reluctance", word, tok.text, (tok.start, tok.end)))
+        if word in _ANTONYM or tok.stem in _ANTONYM:
+            sig.polar_words.append(Fact("antonym", word if word in _ANTONYM else tok.stem, tok.text,
+                                        (tok.start, tok.end)))
+        if tok.start in place_tokens or word in STOPWORDS or len(word) < 3 or _NUM.fullmatch(word):
+            continue
+        key = concept(word, gaz) or tok.stem
+        sig.anchors.setdefault(key, tok)
+        if (root := root_key(word)) and not key.startswith("country:"):
+            sig.roots.setdefault(root, key)
+    return sig
+
+
+def antonym_pairs(a: ClaimSignals, b: ClaimSignals) -> list[tuple[Fact, Fact]]:
+    """Words of ``a`` whose antonym appears in ``b`` (and not in ``a`` itself)."""
+    b_keys = {f.key: f for f in b.polar_words}
+    a_keys = {f.key for f in a.polar_words}
+    out = []
+    for fact in a.polar_words:
+        for opposite in _ANTONYM.get(fact.key, ()):
+            if opposite in b_keys and opposite not in a_keys and fact.key not in b_keys:
+                out.append((fact, b_keys[opposite]))
+    return out
