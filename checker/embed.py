@@ -115,8 +115,11 @@ def _quiet_transformers() -> None:
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
     os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    import logging
+
     import transformers
 
+    logging.getLogger("sentence_transformers").setLevel(logging.WARNING)
     transformers.logging.set_verbosity_error()
     transformers.utils.logging.disable_progress_bar()
 

@@ -68,6 +68,23 @@ def content_id(text: str) -> str:
     return hashlib.sha256(unicodedata.normalize("NFC", text.strip()).encode("utf-8")).hexdigest()[:16]
 
 
+def _control_share(data: bytes) -> float:
+    """Share of bytes that are control characters other than tab, newline and carriage return."""
+    return sum(1 for b in data if b < 9 or 13 < b < 32) / max(1, len(data))
+
+
+def _utf16_without_bom(data: bytes) -> str | None:
+    """UTF-16 without a BOM puts a high byte (NUL for Latin, 0x06 for Arabic) at every other position."""
+    if len(data) < 4 or len(data) % 2:
+        return None
+    even, odd = _control_share(data[0::2]), _control_share(data[1::2])
+    if odd > 0.3 and even < 0.05:
+        return "utf-16-le"
+    if even > 0.3 and odd < 0.05:
+        return "utf-16-be"
+    return None
+
+
 def decode(data: bytes, path: str) -> str:
     """Decode report bytes, detecting UTF-8 (±BOM), UTF-16 (±BOM) and Windows-1256.
 
@@ -78,15 +95,12 @@ def decode(data: bytes, path: str) -> str:
         return data[3:].decode("utf-8", errors="strict")
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return data.decode("utf-16")
-    if len(data) >= 4 and data.count(b"\x00") >= len(data) // 4:
-        even, odd = data[0::2].count(0), data[1::2].count(0)
-        encoding = "utf-16-le" if odd > even else "utf-16-be"
+    if encoding := _utf16_without_bom(data):
         try:
             return data.decode(encoding)
         except UnicodeDecodeError:
             pass
-        raise InputError(f"{path}: looks like a binary file, not text; remove it or convert it to UTF-8")
-    if b"\x00" in data:
+    if b"\x00" in data or _control_share(data) > 0.1:
         raise InputError(f"{path}: looks like a binary file, not text; remove it or convert it to UTF-8")
     try:
         return data.decode("utf-8")

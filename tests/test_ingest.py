@@ -1,0 +1,86 @@
+import json
+import os
+
+import pytest
+
+from checker.errors import InputError, NoReportsError
+from checker.ingest import content_id, decode, read_file, read_paths
+
+ARABIC = "ذكرت صحيفة محلية أن السفينة غرقت قرب الميناء صباح الاثنين.\nوقال مسؤول إن الطاقم نجا."
+
+
+@pytest.mark.parametrize("encoding,prefix", [
+    ("utf-8", b""), ("utf-8", b"\xef\xbb\xbf"), ("utf-16-le", b"\xff\xfe"), ("utf-16-be", b"\xfe\xff"),
+    ("utf-16-le", b""), ("utf-16-be", b""), ("cp1256", b""),
+])
+def test_decode_detects_encodings(encoding, prefix):
+    assert decode(prefix + ARABIC.encode(encoding), "x.txt") == ARABIC
+
+
+def test_binary_and_invalid_files_name_the_file_and_fix():
+    with pytest.raises(InputError, match=r"blob\.txt: looks like a binary file"):
+        decode(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x01", "blob.txt")
+    with pytest.raises(InputError, match="re-save the file as UTF-8"):
+        decode(b"caf\xe9 au lait \xff\xfe\xfd", "latin.txt")
+
+
+def test_txt_title_metadata_and_stable_id(tmp_path):
+    path = tmp_path / "r.txt"
+    path.write_text("in\nعنوان الخبر الرئيسي هنا\n\n" + ARABIC + "\nالمصدر: وكالة الأنباء\n", encoding="utf-8")
+    [doc], skipped = read_file(path)
+    assert doc.title == "عنوان الخبر الرئيسي هنا" and doc.source == "وكالة الأنباء" and not skipped
+    assert doc.id == content_id(doc.text) and len(doc.id) == 16
+    [again], _ = read_file(path)
+    assert again.id == doc.id
+
+
+def test_jsonl_bad_line_and_missing_text_are_skipped_with_line_numbers(tmp_path):
+    path = tmp_path / "batch.jsonl"
+    path.write_text("\n".join([
+        json.dumps({"id": "a", "text": ARABIC, "source": "وكالة", "date": "2024-01-02"}, ensure_ascii=False),
+        "{not json",
+        json.dumps({"title": "no text"}),
+        json.dumps({"text": "Second report: the ship sank near the port on Monday."}),
+    ]), encoding="utf-8")
+    corpus = read_paths([path])
+    assert [d.id for d in corpus.documents][0] == "a" and len(corpus.documents) == 2
+    assert corpus.documents[0].path == f"{path}:1"
+    reasons = {s.path: s.reason for s in corpus.skipped}
+    assert "line 2 is not valid JSON" in reasons[f"{path}:2"]
+    assert "no 'text'" in reasons[f"{path}:3"]
+
+
+def test_json_list_and_html(tmp_path):
+    (tmp_path / "a.json").write_text(json.dumps([{"text": ARABIC, "title": "t"}], ensure_ascii=False), "utf-8")
+    body = "<p>" + "The port authority said the ship sank near the harbour on Monday morning. " * 3 + "</p>"
+    (tmp_path / "b.html").write_text(f"<html><head><title>Ship sinks</title></head><body><article><h1>Ship sinks"
+                                     f"</h1>{body}{body}</article></body></html>", "utf-8")
+    docs = read_paths([tmp_path]).documents
+    assert len(docs) == 2
+    html_doc = next(d for d in docs if d.path.endswith(".html"))
+    assert "ship sank" in html_doc.text
+
+
+def test_batch_continues_past_bad_files(tmp_path):
+    (tmp_path / "good.txt").write_text("عنوان\n" + ARABIC, "utf-8")
+    (tmp_path / "empty.txt").write_text("", "utf-8")
+    (tmp_path / "bin.txt").write_bytes(b"\x00\x01\x02\x03" * 10 + b"\xff")
+    corpus = read_paths([tmp_path])
+    assert len(corpus.documents) == 1
+    assert {s.path.rsplit("/", 1)[-1] for s in corpus.skipped} == {"empty.txt", "bin.txt"}
+
+
+def test_missing_path_and_empty_folder_raise(tmp_path):
+    with pytest.raises(NoReportsError, match="no such file or folder"):
+        read_paths([tmp_path / "nope"])
+    with pytest.raises(NoReportsError, match="folder holds no"):
+        read_paths([tmp_path])
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root reads any file")
+def test_permission_denied_is_reported(tmp_path):
+    path = tmp_path / "locked.txt"
+    path.write_text(ARABIC, "utf-8")
+    path.chmod(0)
+    with pytest.raises(NoReportsError, match="permission denied"):
+        read_paths([path])
