@@ -293,7 +293,7 @@ def unify_sources(claims: list[Claim]) -> list[Claim]:
     when one was seen. Other sources merge only when all their words share
     skeletons.
     """
-    sources = {c.attribution.source for c in claims if c.attribution.quoted}
+    sources = list(dict.fromkeys(c.attribution.source for c in claims if c.attribution.quoted))  # first-seen order
     surnames = {skeleton(s) for s in sources if len(s.split()) == 1 and len(skeleton(s)) >= 3}
     members: dict[str, list[str]] = {}
     for source in sources:
@@ -312,7 +312,7 @@ def unify_sources(claims: list[Claim]) -> list[Claim]:
             given = [s.split()[-2] for s in group if len(s.split()) >= 2]
             display = f"{Counter(given).most_common(1)[0][0]} {surname}" if given else surname
         else:
-            display = max(group, key=lambda s: (spelled[s], len(s)))
+            display = max(group, key=lambda s: spelled[s])  # ties: the first spelling seen
         for source in group:
             names[source] = (display, key)
     out = []

@@ -111,7 +111,7 @@ class Calibration:
     def from_null(cls, random_similarities: list[float]) -> Calibration:
         """Calibrate from similarities of random (mostly unrelated) pairs of the corpus itself."""
         values = sorted(random_similarities)
-        if not values:
+        if len(values) < 200:  # too few pairs to place the landmarks; a generic cosine scale
             return cls(0.5, 0.8, "fallback")
         p95 = values[min(len(values) - 1, int(0.95 * len(values)))]
         return cls(p95, p95 + 0.5 * (1 - p95), "corpus")
@@ -249,13 +249,14 @@ def _place_conflicts(a: ClaimSignals, b: ClaimSignals) -> list[Difference]:
     """
     countries_a = {p.extra for p in a.places if p.extra}
     countries_b = {p.extra for p in b.places if p.extra}
-    keys_a, keys_b = {p.key for p in a.places}, {p.key for p in b.places}
+    keys_a = {p.key for p in a.places} | {p.alias for p in a.places}
+    keys_b = {p.key for p in b.places} | {p.alias for p in b.places}
     rank = {"site": 0, "city": 1, "country": 2}
     conflicts = []
     for role in ("to", "at", "from"):
-        only_a = [p for p in a.places if p.role == role and p.key not in keys_b
+        only_a = [p for p in a.places if p.role == role and p.key not in keys_b and p.alias not in keys_b
                   and not (p.key.startswith("country:") and p.extra in countries_b)]
-        only_b = [p for p in b.places if p.role == role and p.key not in keys_a
+        only_b = [p for p in b.places if p.role == role and p.key not in keys_a and p.alias not in keys_a
                   and not (p.key.startswith("country:") and p.extra in countries_a)]
         if not only_a or not only_b:
             continue
@@ -316,7 +317,7 @@ def find_differences(a: ClaimSignals, b: ClaimSignals) -> list[Difference]:
         if cue and not pos.reluctance and pos.tokens:  # reluctance agrees with a denial in stance
             head = pos.tokens[: min(6, len(pos.tokens))]
             span = (head[0].start, head[-1].end)
-            text = " ".join(t.text for t in head) + ("…" if len(pos.tokens) > len(head) else "")
+            text = pos.text_at(span)
             if neg is a:
                 found.append(Difference("negation", cue.text, text, cue.span, span))
             else:

@@ -77,6 +77,7 @@ class Fact:
     span: tuple[int, int]
     extra: str = ""
     role: str = ""
+    alias: str = ""  # spelling-insensitive key of the bare name, shared by «اللاذقية» and «ميناء اللاذقية»
 
 
 @dataclass
@@ -84,6 +85,8 @@ class ClaimSignals:
     """Everything the judge compares, read off a claim's asserted content."""
 
     tokens: list[Token]
+    text: str = ""
+    offset: int = 0
     anchors: dict[str, Token] = field(default_factory=dict)
     roots: dict[str, str] = field(default_factory=dict)  # root key -> anchor key
     names: dict[str, Fact] = field(default_factory=dict)
@@ -93,6 +96,10 @@ class ClaimSignals:
     negations: list[Fact] = field(default_factory=list)
     reluctance: list[Fact] = field(default_factory=list)
     polar_words: list[Fact] = field(default_factory=list)
+
+    def text_at(self, span: tuple[int, int]) -> str:
+        """The claim text under ``span`` (offsets relative to the claim)."""
+        return self.text[span[0] - self.offset: span[1] - self.offset]
 
     @property
     def polarity(self) -> int:
@@ -151,12 +158,13 @@ def _places(toks: list[Token], gaz: dict) -> list[Fact]:
                 and ARABIC.search(tok.norm):
             name = toks[i + 1]
             found.append(Fact("location", "site:" + skeleton(name.norm), f"{tok.text} {name.text}",
-                              (tok.start, name.end), gaz["cities"].get(name.norm, ""), _role(toks, i)))
+                              (tok.start, name.end), gaz["cities"].get(name.norm, ""), _role(toks, i),
+                              skeleton(name.norm)))
             used.update({i, i + 1})
         elif tok.norm in PLACE_TYPES and i > 0 and toks[i - 1].text[:1].isupper():
             j = i - 1 if toks[i - 1].norm != "air" or i < 2 else i - 2
             found.append(Fact("location", "site:" + skeleton(toks[j].norm), " ".join(t.text for t in toks[j:i + 1]),
-                              (toks[j].start, tok.end), "", _role(toks, j)))
+                              (toks[j].start, tok.end), "", _role(toks, j), skeleton(toks[j].norm)))
             used.update(range(j, i + 1))
     i = 0
     while i < len(toks):
@@ -172,7 +180,7 @@ def _places(toks: list[Token], gaz: dict) -> list[Fact]:
                 continue
             found.append(Fact("location", f"{kind}:{country}" if kind == "country" else f"city:{name}",
                               " ".join(t.text for t in toks[i:i + n]), (toks[i].start, toks[i + n - 1].end), country,
-                              _role(toks, i)))
+                              _role(toks, i), skeleton(name)))
             i += n
         else:
             i += 1
@@ -277,7 +285,7 @@ def read_signals(text: str, how: str = "asserted", offset: int = 0) -> ClaimSign
     """
     gaz = gazetteer()
     toks = tokens(text, offset)
-    sig = ClaimSignals(toks)
+    sig = ClaimSignals(toks, text, offset)
     sig.places = _places(toks, gaz)
     sig.numbers, sig.dates = _numbers_and_dates(toks)
     for canon, start, end in designations(text):

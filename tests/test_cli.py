@@ -1,0 +1,106 @@
+import json
+import subprocess
+import sys
+
+import pytest
+from typer.testing import CliRunner
+
+from checker.cli import app
+from checker.embed import SentenceTransformerEmbedder
+from checker.errors import ExitCode
+
+from .conftest import ROOT, FakeEmbedder
+
+runner = CliRunner()
+
+
+@pytest.fixture
+def fake(monkeypatch):
+    embedder = FakeEmbedder()
+    monkeypatch.setattr(SentenceTransformerEmbedder, "from_config", classmethod(lambda cls, c, n=None: embedder))
+    return embedder
+
+
+def _commands(group, prefix=()):
+    for command in group.registered_commands:
+        yield (*prefix, command.name)
+    for sub in group.registered_groups:
+        yield from _commands(sub.typer_instance, (*prefix, sub.name))
+
+
+def test_every_command_has_help_text_and_is_documented():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    for path in _commands(app):
+        result = runner.invoke(app, [*path, "--help"])
+        assert result.exit_code == 0, path
+        assert "Usage" in result.output
+        assert f"checker {' '.join(path)}" in readme, f"README does not mention checker {' '.join(path)}"
+
+
+def test_help_does_not_import_torch_or_faiss():
+    code = ("import sys; from checker.cli import app; from typer.testing import CliRunner; "
+            "CliRunner().invoke(app, ['--help']); print('torch' in sys.modules, 'faiss' in sys.modules, "
+            "'sentence_transformers' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.split() == ["False", "False", "False"]
+
+
+def test_check_json_shape_and_exit_codes(fake, sample_dir):
+    result = runner.invoke(app, ["check", str(sample_dir), "--format", "json", "--fail-on", "none"])
+    assert result.exit_code == ExitCode.OK, result.output
+    data = json.loads(result.stdout)
+    assert {"reports", "claims", "findings"} <= data.keys()
+    assert len(data["reports"]) == 5 and data["claims"] > 20
+    for report in data["reports"]:
+        assert {"id", "path", "title", "source", "date"} <= report.keys()
+    for finding in data["findings"]:
+        assert finding["relation"] in ("agree", "contradict") and 0 <= finding["score"] <= 1
+        for side in ("a", "b"):
+            assert {"report_id", "path", "text", "span", "attributed_to"} <= finding[side].keys()
+
+
+def test_contradiction_exits_1_and_fail_on_policy(fake, tmp_path):
+    (tmp_path / "a.txt").write_text("أ\nذكرت صحيفة الغد أن وزارة النقل نقلت الطائرة إلى مطار القاهرة الدولي أمس.",
+                                    "utf-8")
+    (tmp_path / "b.txt").write_text("ب\nقالت وكالة الأنباء إن وزارة النقل نقلت الطائرة إلى مطار عمان الدولي أمس.",
+                                    "utf-8")
+    assert runner.invoke(app, ["check", str(tmp_path), "--format", "json"]).exit_code == ExitCode.CONTRADICTIONS
+    assert runner.invoke(app, ["check", str(tmp_path), "--fail-on", "none"]).exit_code == ExitCode.OK
+
+
+def test_missing_path_exits_3_with_message(fake, tmp_path):
+    result = runner.invoke(app, ["check", str(tmp_path / "nope")])
+    assert result.exit_code == ExitCode.ERROR
+    assert "no such file or folder" in result.output
+
+
+def test_bad_flag_exits_2(fake, sample_dir):
+    assert runner.invoke(app, ["check", str(sample_dir), "--fail-on", "sometimes"]).exit_code == ExitCode.USAGE
+    assert runner.invoke(app, ["check", str(sample_dir), "--min-score", "7"]).exit_code == ExitCode.USAGE
+
+
+def test_bad_config_file_exits_2(fake, sample_dir, tmp_path, monkeypatch):
+    (tmp_path / "checker.toml").write_text("[checker]\nneighbors = 3\n")
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(app, ["check", str(sample_dir)])
+    assert result.exit_code == ExitCode.USAGE and "unknown setting 'neighbors'" in result.output
+
+
+def test_index_build_add_info_and_check_against(fake, sample_dir, tmp_path):
+    idx = tmp_path / "sample"
+    assert runner.invoke(app, ["index", "build", str(sample_dir / "000_715df48419231d69.txt"), "--index", str(idx)]
+                         ).exit_code == 0
+    assert runner.invoke(app, ["index", "add", str(sample_dir), "--index", str(idx)]).exit_code == 0
+    info = json.loads(runner.invoke(app, ["index", "info", str(idx), "--json"]).stdout)
+    assert info["reports"] == 5
+    result = runner.invoke(app, ["check", str(sample_dir / "004_659378ec05e7a80e.txt"), "--against", str(idx),
+                                 "--format", "json", "--fail-on", "none"])
+    assert result.exit_code == 0 and json.loads(result.stdout)["stored_claims"] > 0
+    assert runner.invoke(app, ["index", "info", str(tmp_path / "none")]).exit_code == ExitCode.ERROR
+
+
+def test_compare_json(fake):
+    result = runner.invoke(app, ["compare", "ارتفاع أسعار النفط في الأسواق العالمية",
+                                 "انخفاض أسعار النفط في الأسواق العالمية", "--format", "json"])
+    data = json.loads(result.stdout)
+    assert {"relation", "score", "kind", "reason", "gate", "similarity"} <= data.keys()

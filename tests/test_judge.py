@@ -1,0 +1,98 @@
+"""Per-kind judgement, Arabic and English: each contradicting pair has a compatible look-alike that must pass.
+
+Similarities are given directly (the judge's input), so these tests need no model.
+"""
+
+import pytest
+
+from checker.claims import find_attribution
+from checker.judge import Calibration, PairInput, Relation, RuleJudge
+
+CAL = Calibration(unrelated=0.86, related=0.95)
+JUDGE = RuleJudge(CAL)
+
+
+def side(text):
+    found = find_attribution(text)
+    body, how = (found[3], found[1]) if found else (0, "asserted")
+    return PairInput(text, (body, len(text)), how)
+
+
+def judge(a, b, sim=0.93):
+    return JUDGE.judge_one(side(a), side(b), sim)
+
+
+@pytest.mark.parametrize("a,b,kind", [
+    ("نقلت طائرة شحن أمريكية بطارية بانتسير إلى قاعدة رامشتاين في ألمانيا",
+     "نقلت طائرة شحن بطارية بانتسير إلى مطار معيتيقة في طرابلس", "location"),
+    ("A US cargo plane flew the Pantsir battery to Ramstein Air Base",
+     "A cargo plane flew the Pantsir battery to Mitiga airport", "location"),
+    ("بلغت قيمة صفقة منظومة إس-400 مع تركيا 2.1 مليار دولار",
+     "بلغت قيمة صفقة منظومة إس-400 مع تركيا 1.2 مليار دولار", "number"),
+    ("The S-400 contract with Turkey was worth 2.1 billion dollars",
+     "The S-400 contract with Turkey was worth 1.2 billion dollars", "number"),
+    ("تسلمت تركيا أول دفعة من منظومة إس-400 في يوليو 2019",
+     "تسلمت تركيا أول دفعة من منظومة إس-400 في يناير 2020", "date"),
+    ("Turkey received the first S-400 batch in July 2019",
+     "Turkey received the first S-400 batch in January 2020", "date"),
+    ("ذكرت وكالة بلومبرغ أن روسيا تسعى لإبرام اتفاق دفاعي مع الجيش الليبي",
+     "نفى مصدر في الجيش الليبي أي توجه لإبرام اتفاق دفاعي مع روسيا", "negation"),
+    ("The ministry said the Russian troops are stationed at the port",
+     "The ministry said no Russian troops are stationed at the port", "negation"),
+    ("ارتفاع أسعار النفط في الأسواق العالمية بسبب الخام الأمريكي",
+     "انخفاض أسعار النفط في الأسواق العالمية بسبب الخام الأمريكي", "antonym"),
+    ("Oil prices rise on world markets after the US crude report",
+     "Oil prices fall on world markets after the US crude report", "antonym"),
+])
+def test_contradictions_are_found_with_their_kind_and_spans(a, b, kind):
+    verdict = judge(a, b)
+    assert verdict.relation is Relation.CONTRADICT, verdict
+    assert verdict.kind == kind
+    diff = verdict.differences[0]
+    assert a[diff.a_span[0]:diff.a_span[1]] == diff.a_text or diff.a_text == "denied"
+    assert b[diff.b_span[0]:diff.b_span[1]] == diff.b_text
+    assert diff.a_text in verdict.reason and diff.b_text in verdict.reason
+
+
+@pytest.mark.parametrize("a,b", [
+    # a city inside the country the other claim names
+    ("نقلت الطائرة بطارية بانتسير إلى ليبيا", "نقلت الطائرة بطارية بانتسير إلى طرابلس"),
+    ("The cargo plane flew the Pantsir battery to Libya", "The cargo plane flew the Pantsir battery to Tripoli"),
+    # different units count different things
+    ("قتل 14 جنديا في الهجوم على القاعدة العسكرية", "أصيب 12 مدنيا في الهجوم على القاعدة العسكرية"),
+    ("14 soldiers were killed in the attack on the base", "12 civilians were wounded in the attack on the base"),
+    # same date at different granularity
+    ("تسلمت تركيا أول دفعة من منظومة إس-400 في يوليو 2019", "تسلمت تركيا أول دفعة من منظومة إس-400 عام 2019"),
+    ("Turkey received the first S-400 batch in July 2019", "Turkey received the first S-400 batch in 2019"),
+    # a negation that is not about the shared content
+    ("قال الوزير إن دراسة النظام مستمرة في القاعدة", "قال الوزير إنه لا جدوى من دراسة النظام في القاعدة"),
+    ("The minister said studying the system continues", "The minister said there is no point studying the system"),
+    # same word, no antonym
+    ("ارتفاع أسعار النفط في الأسواق العالمية", "ارتفاع كبير في أسعار النفط في الأسواق العالمية"),
+    ("Oil prices rise on world markets", "Oil prices rise sharply on world markets"),
+])
+def test_compatible_look_alikes_are_not_contradictions(a, b):
+    assert judge(a, b).relation is not Relation.CONTRADICT
+
+
+def test_different_named_things_are_different_events():
+    verdict = judge("غرقت السفينة «الريم» قبالة ميناء طرطوس وأنقذ جميع أفراد طاقمها",
+                    "غرقت السفينة «النور» قبالة ميناء اللاذقية وفقد اثنان من طاقمها", sim=0.95)
+    assert verdict.relation is Relation.UNRELATED and "الريم" in verdict.reason
+
+
+def test_several_differing_slots_mean_different_events():
+    verdict = judge("Turkey received S-400 systems in Ankara in July 2019",
+                    "India received S-400 systems in New Delhi in December 2021", sim=0.95)
+    assert verdict.relation is not Relation.CONTRADICT
+
+
+def test_two_denials_agree_in_stance():
+    verdict = judge("نفى مصدر عسكري وجود أي اتفاق لمنح روسيا قاعدة بحرية في ليبيا",
+                    "قال المشير إنه يرفض منح روسيا قاعدة بحرية دائمة في ليبيا", sim=0.9)
+    assert verdict.relation is Relation.AGREE and verdict.kind == "negation"
+
+
+def test_low_similarity_without_shared_words_is_unrelated():
+    verdict = judge("ارتفعت أسعار الذهب في البورصة", "فاز الفريق بالمباراة النهائية", sim=0.84)
+    assert verdict.relation is Relation.UNRELATED and verdict.gate < 0.5
