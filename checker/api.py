@@ -9,7 +9,7 @@ import math
 import random
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -23,6 +23,7 @@ from .ingest import read_paths
 from .judge import Calibration, PairInput, Relation, RuleJudge, Verdict
 from .pairs import pairs_from_vectors
 from .report import Finding, Report
+from .scorer import PairScorer, WordVectors, pair_features
 from .signals import read_signals
 
 Notify = Callable[[str], None]
@@ -74,7 +75,8 @@ def calibration_for(model_id: str, vectors: np.ndarray, seed: int = 0) -> Calibr
 
 
 def judge_claims(claims: list[Claim], vectors: np.ndarray, model_id: str, config: Config,
-                 queries: list[int] | None = None) -> list[Finding]:
+                 queries: list[int] | None = None,
+                 embed: Callable[[list[str]], np.ndarray] | None = None) -> list[Finding]:
     """Find and judge candidate pairs among ``claims`` (rows of ``vectors``).
 
     Only pairs of different reports, or of different sources within a report,
@@ -89,9 +91,25 @@ def judge_claims(claims: list[Claim], vectors: np.ndarray, model_id: str, config
                                allowed=allowed, queries=queries)
     judge = RuleJudge(calibration, _idf(claims))
     verdicts = judge.judge([(_pair_input(claims[i]), _pair_input(claims[j]), s) for i, j, s in pairs])
-    findings = [Finding.from_verdict(claims[i], claims[j], v) for (i, j, _), v in zip(pairs, verdicts)
-                if v.relation is not Relation.UNRELATED and v.score >= config.min_score]
+    kept = [(i, j, v) for (i, j, _), v in zip(pairs, verdicts)
+            if v.relation is not Relation.UNRELATED and v.score >= config.min_score]
+    scores = pair_scores([(claims[i], claims[j]) for i, j, _ in kept], [(vectors[i], vectors[j]) for i, j, _ in kept],
+                         embed, model_id) if embed else [None] * len(kept)
+    findings = [Finding.from_verdict(claims[i], claims[j], replace(v, pair_score=s))
+                for (i, j, v), s in zip(kept, scores)]
     return sorted(findings, key=lambda f: (f.relation is not Relation.CONTRADICT, -f.score, f.id))
+
+
+def pair_scores(pairs: list[tuple[Claim, Claim]], vectors: list[tuple[np.ndarray, np.ndarray]],
+                embed: Callable[[list[str]], np.ndarray], model_id: str) -> list[float | None]:
+    """The learned scorer's contradiction probability for each pair (None without a scorer for this model)."""
+    scorer = PairScorer.for_model(model_id)
+    if scorer is None or not pairs:
+        return [None] * len(pairs)
+    X = pair_features([(a.proposition, b.proposition) for a, b in pairs], np.array([v[0] for v in vectors]),
+                      np.array([v[1] for v in vectors]), WordVectors(embed),
+                      [(a.attribution.how, b.attribution.how) for a, b in pairs])
+    return [float(s) for s in scorer.contradiction_score(X)]
 
 
 def check(paths: list[str | Path], *, against: str | Path | None = None, config: Config | None = None,
@@ -139,7 +157,8 @@ def check(paths: list[str | Path], *, against: str | Path | None = None, config:
     new_vectors = session.embedder.embed([c.proposition for c in new_claims])
     vectors = new_vectors if stored_vectors is None else np.vstack([stored_vectors, new_vectors])
     queries = list(range(len(stored_claims), len(all_claims))) if stored_claims else None
-    findings = judge_claims(all_claims, vectors, session.embedder.model_id, session.config, queries)
+    findings = judge_claims(all_claims, vectors, session.embedder.model_id, session.config, queries,
+                            session.embedder.embed)
     return Report(corpus.documents, all_claims[len(stored_claims):], findings, corpus.skipped,
                   session.embedder.model_id, len(stored_claims))
 
@@ -159,10 +178,17 @@ def compare(a: str, b: str, *, config: Config | None = None, embedder: Embedder 
         found = find_attribution(text)
         body, how = (found[3], found[1]) if found else (0, "asserted")
         sides.append(PairInput(text, (body, len(text)), how))
-    vectors = session.embedder.embed([s.text[s.body[0]:] for s in sides])
+    texts = [s.text[s.body[0]:] for s in sides]
+    vectors = session.embedder.embed(texts)
     similarity = float(vectors[0] @ vectors[1])
     calibration = Calibration.for_model(session.embedder.model_id) or Calibration.from_null([])
-    return RuleJudge(calibration).judge_one(sides[0], sides[1], similarity)
+    verdict = RuleJudge(calibration).judge_one(sides[0], sides[1], similarity)
+    scorer = PairScorer.for_model(session.embedder.model_id)
+    if scorer is not None:
+        X = pair_features([(texts[0], texts[1])], vectors[:1], vectors[1:], WordVectors(session.embedder.embed),
+                          [(sides[0].how, sides[1].how)])
+        verdict = replace(verdict, pair_score=float(scorer.contradiction_score(X)[0]))
+    return verdict
 
 
 def build_index(paths: list[str | Path], index: str | Path, *, config: Config | None = None,

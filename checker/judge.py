@@ -70,6 +70,7 @@ class Verdict:
         gate: how sure we are that both claims are about the same event, in [0, 1].
         similarity: cosine similarity of the two claims' embeddings.
         differences: every differing slot found, strongest first.
+        pair_score: the learned scorer's probability that the pair contradicts (None without a scorer).
     """
 
     relation: Relation
@@ -79,6 +80,7 @@ class Verdict:
     gate: float
     similarity: float
     differences: tuple[Difference, ...] = field(default_factory=tuple)
+    pair_score: float | None = None
 
 
 @dataclass(frozen=True)

@@ -28,6 +28,7 @@ class Finding:
         gate: same-event score in [0, 1].
         similarity: cosine similarity of the claims' embeddings.
         differences: every differing slot, with spans relative to each claim's text.
+        pair_score: the learned pair scorer's probability of contradiction (None without a scorer).
     """
 
     id: str
@@ -40,18 +41,20 @@ class Finding:
     gate: float
     similarity: float
     differences: tuple[Difference, ...] = ()
+    pair_score: float | None = None
 
     @classmethod
     def from_verdict(cls, a: Claim, b: Claim, verdict: Verdict) -> Finding:
         """Build a finding from a judged pair."""
         return cls(finding_id(a, b), verdict.relation, verdict.score, verdict.kind, verdict.reason, a, b,
-                   verdict.gate, verdict.similarity, verdict.differences)
+                   verdict.gate, verdict.similarity, verdict.differences, verdict.pair_score)
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON shape of ``checker check --format json``."""
         return {
             "id": self.id, "relation": self.relation.value, "score": self.score, "kind": self.kind,
             "reason": self.reason, "gate": self.gate, "similarity": round(self.similarity, 4),
+            "pair_score": None if self.pair_score is None else round(self.pair_score, 4),
             "a": _claim_dict(self.a, [d.a_span for d in self.differences]),
             "b": _claim_dict(self.b, [d.b_span for d in self.differences]),
         }
@@ -187,7 +190,7 @@ class Report:
         if what != "findings":
             raise ValueError(f"what must be findings, claims or stories (got {what!r})")
         return pd.DataFrame([{"id": f.id, "relation": f.relation.value, "score": f.score, "kind": f.kind,
-                              "reason": f.reason, "gate": f.gate, "similarity": f.similarity,
+                              "reason": f.reason, "gate": f.gate, "similarity": f.similarity, "pair_score": f.pair_score,
                               "a_text": f.a.text, "a_source": f.a.attributed_to, "a_path": f.a.path,
                               "b_text": f.b.text, "b_source": f.b.attributed_to, "b_path": f.b.path}
                              for f in self.findings])

@@ -209,10 +209,9 @@ def _numbers_and_dates(toks: list[Token]) -> tuple[list[Fact], list[Fact]]:
     numbers, dates, used = [], [], set()
     norms = [t.norm for t in toks]
     for i, tok in enumerate(toks):
-        two = " ".join(norms[i:i + 2])
-        month = MONTHS.get(two) and 2 or (MONTHS.get(tok.norm) and 1)
-        if month and not (tok.norm == "اب" or tok.norm == "may" and not (i + 1 < len(toks) and toks[i + 1].norm.isdigit())):
-            n = month
+        n = 2 if i + 1 < len(toks) and " ".join(norms[i:i + 2]) in MONTHS else 1 if tok.norm in MONTHS else 0
+        ambiguous = tok.norm == "اب" or (tok.norm == "may" and not (i + 1 < len(toks) and toks[i + 1].norm.isdigit()))
+        if n and not ambiguous:
             value = MONTHS[" ".join(norms[i:i + n])]
             year = norms[i + n] if i + n < len(toks) and re.fullmatch(r"(19|20)\d\d", norms[i + n]) else ""
             end = toks[i + n].end if year else toks[i + n - 1].end

@@ -1,4 +1,4 @@
-"""``checker calibrate``: measure a model's similarity scale on labelled pairs."""
+"""``checker calibrate``, ``checker train``, ``checker eval``: the labelled-pair commands."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from pathlib import Path
 import typer
 
 from .app import app, handle_errors, notify
-from .options import ModelOption, config_from
+from .options import FormatOption, ModelOption, config_from
 
 
 @app.command("calibrate")
@@ -30,3 +30,47 @@ def calibrate_cli(pairs: Path = typer.Argument(..., help="CSV with s1,s2,stance 
                f"({entry['pairs']} pairs)")
     if write:
         store(embedder.model_id, entry)
+
+
+@app.command("train")
+@handle_errors
+def train_cli(train: Path = typer.Option(..., "--train", help="Training pairs CSV (s1,s2,stance)."),
+              dev: Path = typer.Option(..., "--dev", help="Dev pairs CSV, used only for calibration and metrics."),
+              seed: int = typer.Option(0, "--seed", help="Random seed."),
+              model: str | None = ModelOption) -> None:
+    """Train the learned pair scorer and store it in checker/data/scorer (reproducible: data hashes and seed
+    are recorded in its card.json).
+
+    Example: checker train --train ../shared/data/ans/stance_train.csv --dev ../shared/data/ans/stance_dev.csv
+    """
+    from ..embed import SentenceTransformerEmbedder
+    from ..train import train_scorer
+
+    embedder = SentenceTransformerEmbedder.from_config(config_from(model=model), notify)
+    card = train_scorer(train, dev, embedder, seed=seed)
+    dev_metrics = card["dev"]
+    typer.echo(f"dev: accuracy {dev_metrics['accuracy']:.4f}, macro-F1 {dev_metrics['macro_f1']:.4f}, "
+               f"macro-F1 agree/disagree {dev_metrics['macro_f1_agree_disagree']:.4f}")
+
+
+@app.command("eval")
+@handle_errors
+def eval_cli(pairs: Path = typer.Argument(..., help="CSV with s1,s2,stance (agree/disagree/other) or "
+                                          "s1,s2,label (entailment/contradiction/neutral)."),
+             output_format=FormatOption, model: str | None = ModelOption) -> None:
+    """Judge labelled pairs and print accuracy, per-class precision/recall/F1, macro-F1 and the confusion matrix."""
+    import json
+
+    from ..embed import SentenceTransformerEmbedder
+    from ..evaluate import evaluate
+
+    embedder = SentenceTransformerEmbedder.from_config(config_from(model=model), notify)
+    result = evaluate(pairs, embedder)
+    if output_format.value == "json":
+        typer.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
+        return
+    from rich.console import Console
+
+    from .render import render_evaluation
+
+    render_evaluation(result.metrics, Console())

