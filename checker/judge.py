@@ -224,6 +224,12 @@ def event_gate(a: ClaimSignals, b: ClaimSignals, similarity: float, calibration:
     names_a, names_b = set(a.names), set(b.names)
     weight += 1.5 * len(names_a & names_b)
     weight += 1.0 * len(_bigrams(a) & _bigrams(b))  # a shared phrase («إبرام اتفاق») is strong evidence
+    # the same place, and the same name across scripts ("Pantsir" / «بانتسير») also anchor an event
+    places = ({p.key for p in a.places} | {p.alias for p in a.places}) & \
+        ({p.key for p in b.places} | {p.alias for p in b.places}) - {""}
+    cross = (a.latin_names & b.arabic_names) | (b.latin_names & a.arabic_names)
+    weight += 0.5 * len({p for p in places if not p.startswith("country:")}) + 0.8 * len(cross - {""})
+    shared = shared | places | cross
     anchor_score = weight / (weight + 1.2)
     gate = 0.5 * sim_score + 0.5 * anchor_score
     for prefix in ("q:", ""):

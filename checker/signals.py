@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .text.arabic import ARABIC, Token, designations, normalize, root_key, skeleton, stem, tokens
+from .text.arabic import ARABIC, Token, designations, normalize, root_key, skeleton, stem, tokens, translit_key
 from .text.places import gazetteer
 
 # Nouns that introduce a named place: «قاعدة رامشتاين», «مطار معيتيقة», "Ramstein Air Base".
@@ -89,6 +89,8 @@ class ClaimSignals:
     offset: int = 0
     anchors: dict[str, Token] = field(default_factory=dict)
     roots: dict[str, str] = field(default_factory=dict)  # root key -> anchor key
+    latin_names: set[str] = field(default_factory=set)  # cross-script keys of capitalised Latin words
+    arabic_names: set[str] = field(default_factory=set)  # cross-script keys of longer Arabic words
     names: dict[str, Fact] = field(default_factory=dict)
     places: list[Fact] = field(default_factory=list)
     numbers: list[Fact] = field(default_factory=list)
@@ -157,15 +159,20 @@ def _places(toks: list[Token], gaz: dict) -> list[Fact]:
         if (tok.norm in PLACE_TYPES or head in PLACE_TYPES) and i + 1 < len(toks) and _is_name(toks[i + 1]) \
                 and ARABIC.search(tok.norm):
             name = toks[i + 1]
-            found.append(Fact("location", "site:" + skeleton(name.norm), f"{tok.text} {name.text}",
+            found.append(Fact("location", "site:" + translit_key(name.norm), f"{tok.text} {name.text}",
                               (tok.start, name.end), gaz["cities"].get(name.norm, ""), _role(toks, i),
-                              skeleton(name.norm)))
+                              translit_key(name.norm)))
             used.update({i, i + 1})
-        elif tok.norm in PLACE_TYPES and i > 0 and toks[i - 1].text[:1].isupper():
-            j = i - 1 if toks[i - 1].norm != "air" or i < 2 else i - 2
-            found.append(Fact("location", "site:" + skeleton(toks[j].norm), " ".join(t.text for t in toks[j:i + 1]),
-                              (toks[j].start, tok.end), "", _role(toks, j), skeleton(toks[j].norm)))
-            used.update(range(j, i + 1))
+        elif tok.norm in PLACE_TYPES and i > 0 and not ARABIC.search(tok.norm):
+            # "Ramstein Air Base", "Mitiga airport": capitalised name words before the type word
+            j = i - 1
+            while j >= 0 and toks[j].norm in _GENERIC_ADJ:
+                j -= 1
+            if j >= 0 and toks[j].text[:1].isupper() and toks[j].norm not in _GENERIC_ADJ:
+                found.append(Fact("location", "site:" + translit_key(toks[j].norm),
+                                  " ".join(t.text for t in toks[j:i + 1]), (toks[j].start, tok.end), "",
+                                  _role(toks, j), translit_key(toks[j].norm)))
+                used.update(range(j, i + 1))
     i = 0
     while i < len(toks):
         if i in used:
@@ -178,9 +185,10 @@ def _places(toks: list[Token], gaz: dict) -> list[Fact]:
             if not _locative(toks, i, name):
                 i += 1
                 continue
-            found.append(Fact("location", f"{kind}:{country}" if kind == "country" else f"city:{name}",
+            canonical = gaz.get("city_names", {}).get(name, name)
+            found.append(Fact("location", f"{kind}:{country}" if kind == "country" else f"city:{canonical}",
                               " ".join(t.text for t in toks[i:i + n]), (toks[i].start, toks[i + n - 1].end), country,
-                              _role(toks, i), skeleton(name)))
+                              _role(toks, i), translit_key(canonical if kind == "city" else name)))
             i += n
         else:
             i += 1
@@ -310,6 +318,10 @@ def read_signals(text: str, how: str = "asserted", offset: int = 0) -> ClaimSign
             continue
         key = concept(word, gaz) or tok.stem
         sig.anchors.setdefault(key, tok)
+        if tok.text[:1].isupper() and len(word) >= 4:
+            sig.latin_names.add(translit_key(word))
+        elif ARABIC.search(word) and len(word) >= 5:
+            sig.arabic_names.add(translit_key(word))
         if (root := root_key(word)) and not key.startswith("country:"):
             sig.roots.setdefault(root, key)
     return sig

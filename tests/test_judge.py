@@ -96,3 +96,13 @@ def test_two_denials_agree_in_stance():
 def test_low_similarity_without_shared_words_is_unrelated():
     verdict = judge("ارتفعت أسعار الذهب في البورصة", "فاز الفريق بالمباراة النهائية", sim=0.84)
     assert verdict.relation is Relation.UNRELATED and verdict.gate < 0.5
+
+
+def test_cross_language_contradiction_and_agreement():
+    contradiction = judge("The Pantsir battery was flown to Ramstein air base in Germany",
+                          "نقلت بطارية بانتسير إلى مطار معيتيقة في طرابلس")
+    assert contradiction.relation is Relation.CONTRADICT and contradiction.kind == "location"
+    assert "Ramstein" in contradiction.reason and "معيتيقة" in contradiction.reason
+    same_place = judge("The Pantsir battery was flown to Ramstein Air Base in Germany",
+                       "نقلت بطارية بانتسير إلى قاعدة رامشتاين في ألمانيا")
+    assert same_place.relation is not Relation.CONTRADICT

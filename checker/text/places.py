@@ -14,7 +14,7 @@ from pathlib import Path
 
 from .arabic import normalize
 
-_VERSION = 2
+_VERSION = 3
 # Short Arabic forms that pycountry's formal Arabic names lack (a general lexicon, not a corpus list).
 _COMMON_COUNTRY_NAMES = {
     "TR": ["تركيا"], "RU": ["روسيا"], "US": ["الولايات المتحده", "امريكا", "واشنطن"], "GB": ["بريطانيا", "المملكه المتحده"],
@@ -48,13 +48,16 @@ def _build() -> dict:
             if len(key) >= 3 and key not in countries and city["population"] >= 50000:
                 # keep the most populous city for a shared name
                 if key not in cities or cities[key][1] < city["population"]:
-                    cities[key] = (city["countrycode"], city["population"])
-    return {"version": _VERSION, "countries": countries, "cities": {k: v[0] for k, v in cities.items()}}
+                    cities[key] = (city["countrycode"], city["population"], city["name"])
+    return {"version": _VERSION, "countries": countries,
+            "cities": {k: v[0] for k, v in cities.items()},
+            "city_names": {k: v[2] for k, v in cities.items()}}
 
 
 @lru_cache(maxsize=1)
 def gazetteer(cache_dir: str | None = None) -> dict:
-    """Load (building on first use, ~2 s) ``{"countries": {name: CC}, "cities": {name: CC}}``."""
+    """Load (building on first use, ~2 s) ``{"countries": {name: CC}, "cities": {name: CC},
+    "city_names": {name: canonical name}}``; every spelling of a city shares its canonical name."""
     from ..config import Config
 
     path = Path(cache_dir or Config().cache_dir) / f"gazetteer-v{_VERSION}.json"
