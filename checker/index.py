@@ -9,8 +9,9 @@ Layout of ``indexes/NAME/``::
 
 A write builds the next generation's files beside the current ones and then
 atomically replaces ``manifest.json``; readers follow the manifest, so they
-see the old index or the new one, never half of each. Old generation files
-are removed after the switch. Nothing executable (no pickle) is ever loaded.
+see the old index or the new one, never half of each. Files older than the
+previous generation are removed after the switch (the previous one stays for
+readers that opened it). Nothing executable (no pickle) is ever loaded.
 """
 
 from __future__ import annotations
@@ -257,7 +258,9 @@ class Index:
         _fsync_write(Path(tmp_manifest), json.dumps(manifest, indent=1).encode())
         os.replace(tmp_manifest, path / MANIFEST)
         _fsync_dir(path)
-        _remove_stale(path, {vec_name, meta_name})
+        # keep the previous generation too: a reader that read the old manifest can still open its files
+        keep = {vec_name, meta_name} | (set(old.manifest["files"].values()) if old else set())
+        _remove_stale(path, keep)
         return Index.open(path)
 
 

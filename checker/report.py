@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import html
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
@@ -122,7 +123,7 @@ def group_stories(findings: list[Finding]) -> list[Story]:
         claims = {c.id: c for f in fs for c in (f.a, f.b)}
         degree = Counter(c for f in fs for c in (f.a.id, f.b.id))
         central = claims[degree.most_common(1)[0][0]]
-        words = central.proposition.split()
+        words = re.sub(r"^[\s:،,\"“”«»]*(?:(?:أن|إن|أنه|إنه|بأن|that)\s+)?[\"“”«»]*", "", central.proposition).split()
         label = " ".join(words[:9]) + ("…" if len(words) > 9 else "")
         stories.append(Story(number, label, tuple(claims.values()), tuple(fs)))
     return stories

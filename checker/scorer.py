@@ -184,7 +184,7 @@ class PairScorer:
         p = self.predict_proba(X)
         margin = np.log(p[:, 1] + 1e-9) - np.log(p[:, 0] + 1e-9)
         a, b = self.platt
-        return 1 / (1 + np.exp(-(a * margin + b)))
+        return 1 / (1 + np.exp(-np.clip(a * margin + b, -50, 50)))
 
 
 def export_trees(model) -> dict[str, np.ndarray]:

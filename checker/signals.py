@@ -159,9 +159,10 @@ def _places(toks: list[Token], gaz: dict) -> list[Fact]:
         if (tok.norm in PLACE_TYPES or head in PLACE_TYPES) and i + 1 < len(toks) and _is_name(toks[i + 1]) \
                 and ARABIC.search(tok.norm):
             name = toks[i + 1]
-            found.append(Fact("location", "site:" + translit_key(name.norm), f"{tok.text} {name.text}",
-                              (tok.start, name.end), gaz["cities"].get(name.norm, ""), _role(toks, i),
-                              translit_key(name.norm)))
+            # a site named after a known city («ميناء اللاذقية») shares that city's canonical key
+            alias = translit_key(gaz.get("city_names", {}).get(name.norm, name.norm))
+            found.append(Fact("location", "site:" + alias, f"{tok.text} {name.text}",
+                              (tok.start, name.end), gaz["cities"].get(name.norm, ""), _role(toks, i), alias))
             used.update({i, i + 1})
         elif tok.norm in PLACE_TYPES and i > 0 and not ARABIC.search(tok.norm):
             # "Ramstein Air Base", "Mitiga airport": capitalised name words before the type word

@@ -24,26 +24,20 @@ PARAMS = {"max_iter": 300, "learning_rate": 0.1, "max_leaf_nodes": 31, "class_we
 
 
 def featurize(pairs: list[tuple[str, str, str]], embedder: Embedder, words: WordVectors) -> np.ndarray:
-    """Feature matrix of labelled pairs (texts only; labels are ignored)."""
-    a = embedder.embed([p[0] for p in pairs])
-    b = embedder.embed([p[1] for p in pairs])
+    """Feature matrix of labelled pairs (texts only; labels are ignored). Each distinct text is embedded once."""
+    texts = sorted({text for pair in pairs for text in pair[:2]})
+    vectors = dict(zip(texts, embedder.embed(texts)))
+    a = np.array([vectors[p[0]] for p in pairs])
+    b = np.array([vectors[p[1]] for p in pairs])
     return pair_features([(p[0], p[1]) for p in pairs], a, b, words)
 
 
 def _platt(margin: np.ndarray, y: np.ndarray) -> tuple[float, float]:
-    """Fit P(disagree) = sigmoid(a * margin + b) by Newton steps on the log loss."""
-    a, b = 1.0, 0.0
-    margin = np.clip(margin, -30, 30)
-    for _ in range(100):
-        p = 1 / (1 + np.exp(-(a * margin + b)))
-        g = np.array([np.sum((p - y) * margin), np.sum(p - y)])
-        w = p * (1 - p) + 1e-9
-        h = np.array([[np.sum(w * margin * margin), np.sum(w * margin)], [np.sum(w * margin), np.sum(w)]])
-        step = np.linalg.solve(h + 1e-6 * np.eye(2), g)
-        a, b = a - step[0], b - step[1]
-        if np.abs(step).max() < 1e-8:
-            break
-    return float(a), float(b)
+    """Fit P(disagree) = sigmoid(a * margin + b) on dev (L2-regularised, so extreme margins cannot run away)."""
+    from sklearn.linear_model import LogisticRegression
+
+    fit = LogisticRegression(C=1.0).fit(np.clip(margin, -30, 30).reshape(-1, 1), y.astype(int))
+    return float(fit.coef_[0, 0]), float(fit.intercept_[0])
 
 
 def train_scorer(train_csv: str | Path, dev_csv: str | Path, embedder: Embedder, *, seed: int = 0,
