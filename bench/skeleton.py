@@ -54,6 +54,39 @@ def index_build() -> tuple[int, float, float]:
     return claims, elapsed, time.perf_counter() - start
 
 
+def judging() -> tuple[int, float, float]:
+    """Rule judgement and learned pair scores per candidate pair, against the encoder's cost per claim."""
+    from checker.api import _idf, _pair_input, calibration_for, pair_scores
+    from checker.claims import split_claims, unify_sources
+    from checker.embed import SentenceTransformerEmbedder
+    from checker.ingest import read_paths
+    from checker.judge import RuleJudge
+    from checker.pairs import pairs_from_vectors
+
+    embedder = SentenceTransformerEmbedder()
+    docs = read_paths([ROOT / "examples" / "reports"]).documents
+    claims = unify_sources([c for d in docs for c in split_claims(d)])
+    embedder.embed(["warm up"])
+    start = time.perf_counter()
+    vectors = embedder.embed([c.proposition for c in claims])
+    encode = (time.perf_counter() - start) / len(claims)
+    pairs = pairs_from_vectors(vectors, k=len(claims))
+    start = time.perf_counter()
+    judge = RuleJudge(calibration_for(embedder.model_id, vectors), _idf(claims))
+    judge.judge([(_pair_input(claims[i]), _pair_input(claims[j]), s) for i, j, s in pairs])
+    rule = (time.perf_counter() - start) / len(pairs)
+    sample = pairs[:200]
+    start = time.perf_counter()
+    pair_scores([(claims[i], claims[j]) for i, j, _ in sample], [(vectors[i], vectors[j]) for i, j, _ in sample],
+                embedder.embed, embedder.model_id)
+    learned = (time.perf_counter() - start) / len(sample)
+    print(f"encode: {1 / encode:.1f} claims/s ({encode * 1000:.1f} ms per claim)")
+    print(f"rule judge: {1 / rule:.0f} pairs/s over {len(pairs)} pairs ({rule * 1000:.2f} ms per pair)")
+    print(f"learned pair score (incl. embedding unmatched words): {1 / learned:.1f} pairs/s "
+          f"({learned * 1000:.1f} ms per pair)")
+    return len(pairs), rule, learned
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--convert", action="store_true", help="also time a fresh model conversion")
@@ -65,6 +98,7 @@ def main() -> None:
     print(f"index build, sample corpus: {claims} claims in {build:.2f} s = {claims / build:.1f} claims/s "
           "(model loaded; ingest+claims+embed+write)")
     print(f"check, sample corpus: {check:.2f} s (ingest, claims, embed, pairs, judge)")
+    judging()
 
 
 if __name__ == "__main__":
