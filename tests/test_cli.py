@@ -104,3 +104,62 @@ def test_compare_json(fake):
                                  "انخفاض أسعار النفط في الأسواق العالمية", "--format", "json"])
     data = json.loads(result.stdout)
     assert {"relation", "score", "kind", "reason", "gate", "similarity"} <= data.keys()
+
+
+def _contradicting_reports(folder):
+    folder.mkdir(exist_ok=True)
+    (folder / "a.txt").write_text("أ\nذكرت صحيفة الغد أن وزارة النقل نقلت الطائرة إلى مطار القاهرة الدولي أمس.",
+                                  "utf-8")
+    (folder / "b.txt").write_text("ب\nقالت وكالة الأنباء إن وزارة النقل نقلت الطائرة إلى مطار عمان الدولي أمس.",
+                                  "utf-8")
+    return folder
+
+
+def test_baseline_hides_known_findings_and_reports_gone_ones(fake, tmp_path):
+    reports = _contradicting_reports(tmp_path / "r")
+    baseline = tmp_path / "base.json"
+    assert runner.invoke(app, ["baseline", str(reports), "--output", str(baseline)]).exit_code == 0
+    ids = [e["id"] for e in json.loads(baseline.read_text())["findings"]]
+    assert ids
+    result = runner.invoke(app, ["check", str(reports), "--baseline", str(baseline), "--format", "json"])
+    assert result.exit_code == ExitCode.OK and json.loads(result.stdout)["findings"] == []
+    (reports / "b.txt").unlink()
+    (reports / "c.txt").write_text("ج\nذكر موقع الخبر أن الأمطار غزيرة في المدينة اليوم بشكل كبير.", "utf-8")
+    result = runner.invoke(app, ["check", str(reports), "--baseline", str(baseline)])
+    assert "no longer occurs" in result.stderr and ids[0] in result.stderr
+    assert runner.invoke(app, ["check", str(reports), "--baseline", str(tmp_path / "none.json")]).exit_code == 3
+
+
+def test_junit_and_github_formats(fake, tmp_path):
+    import xml.etree.ElementTree as ET
+
+    reports = _contradicting_reports(tmp_path)
+    junit = runner.invoke(app, ["check", str(reports), "--format", "junit"])
+    assert junit.exit_code == ExitCode.CONTRADICTIONS
+    suite = ET.fromstring(junit.stdout)
+    assert suite.get("tests") == "2" and suite.get("failures") == "2"
+    assert all(case.find("failure") is not None for case in suite.iter("testcase"))
+    github = runner.invoke(app, ["check", str(reports), "--format", "github"])
+    lines = github.stdout.strip().splitlines()
+    assert len(lines) == 2 and all(line.startswith("::error file=") and ",line=2," in line for line in lines)
+
+
+def test_shipped_ci_examples_run_commands_that_work(fake, tmp_path, monkeypatch):
+    """The workflow's and the pre-commit hook's checker commands run here (with the fake embedder)."""
+    import shlex
+
+    reports = _contradicting_reports(tmp_path / "reports")
+    monkeypatch.chdir(tmp_path)
+    assert runner.invoke(app, ["baseline", "reports", "--output", "checker-baseline.json"]).exit_code == 0
+    workflow = (ROOT / "examples" / "ci" / "checker.yml").read_text(encoding="utf-8")
+    commands = [line.strip() for line in workflow.splitlines() if line.strip().startswith(("checker ", "xargs "))]
+    assert len(commands) == 2
+    build = shlex.split(commands[0])[1:]
+    assert runner.invoke(app, build).exit_code == 0
+    check = shlex.split(commands[1])[shlex.split(commands[1]).index("check"):]
+    result = runner.invoke(app, [*check, *(str(p) for p in sorted(reports.iterdir()))])
+    assert result.exit_code == 0, result.output  # every finding is in the baseline
+    hook = (ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8")
+    entry = next(line.split(":", 1)[1].strip() for line in hook.splitlines() if line.strip().startswith("entry:"))
+    result = runner.invoke(app, [*shlex.split(entry)[1:], *(str(p) for p in sorted(reports.iterdir()))])
+    assert result.exit_code == 0, result.output

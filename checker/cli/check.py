@@ -9,8 +9,17 @@ from pathlib import Path
 import typer
 
 from ..errors import ExitCode
-from .app import app, handle_errors, notify
-from .options import FormatOption, ModelOption, config_from
+from .app import app, err_console, handle_errors, notify
+from .options import ModelOption, config_from
+
+
+class CheckFormat(str, Enum):
+    """Output formats of ``check``."""
+
+    text = "text"
+    json = "json"
+    junit = "junit"
+    github = "github"
 
 
 class FailOn(str, Enum):
@@ -27,7 +36,10 @@ def check_cli(
     paths: list[Path] = typer.Argument(..., help="Report files or folders (.txt .md .json .jsonl .html)."),
     against: str | None = typer.Option(None, "--against", "-a", help="Compare with this stored index "
                                        "(folder, or name under indexes/); the index is not modified."),
-    output_format=FormatOption,
+    output_format: CheckFormat = typer.Option(CheckFormat.text, "--format", "-f", help="text for people; json, "
+                                              "junit (one test case per report) or github (annotations) for CI."),
+    baseline: Path | None = typer.Option(None, "--baseline", "-b", help="Report only findings not in this baseline "
+                                         "file (see `checker baseline`)."),
     model: str | None = ModelOption,
     min_score: float | None = typer.Option(None, "--min-score", min=0.0, max=1.0,
                                            help="Hide findings scoring below this [default: 0.5]."),
@@ -45,8 +57,21 @@ def check_cli(
     report = check([str(p) for p in paths], against=against, config=config, notify=notify)
     if not agreements:
         report.findings = report.contradictions
+    if baseline is not None:
+        from ..ci import apply_baseline, read_baseline
+
+        result = apply_baseline(report, read_baseline(baseline))
+        report = result.report
+        err = err_console()
+        err.print(f"[dim]baseline {baseline}: {result.known} known finding(s) hidden[/]")
+        for entry in result.gone:
+            err.print(f"[yellow]baseline entry no longer occurs:[/] {entry['id']} {entry['reason']}", soft_wrap=True)
     if output_format.value == "json":
         typer.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
+    elif output_format.value in ("junit", "github"):
+        from ..ci import to_github, to_junit
+
+        typer.echo((to_junit if output_format.value == "junit" else to_github)(report), nl=False)
     else:
         from rich.console import Console
 
@@ -60,3 +85,23 @@ def exit_code(report, fail_on: str) -> ExitCode:
     """Exit code of a finished check under the ``--fail-on`` policy."""
     failing = {"contradict": report.contradictions, "any": report.findings, "none": []}[fail_on]
     return ExitCode.CONTRADICTIONS if failing else ExitCode.OK
+
+
+@app.command("baseline")
+@handle_errors
+def baseline_cli(
+    paths: list[Path] = typer.Argument(..., help="Report files or folders."),
+    against: str | None = typer.Option(None, "--against", "-a", help="Stored index to compare with."),
+    output: Path = typer.Option(Path("checker-baseline.json"), "--output", "-o", help="Baseline file to write."),
+    model: str | None = ModelOption,
+) -> None:
+    """Record the current findings as reviewed, so `checker check --baseline FILE` reports only new ones.
+
+    Finding ids come from both claims' content, not row numbers, so they survive re-ordering and re-indexing.
+    """
+    from ..api import check
+    from ..ci import write_baseline
+
+    report = check([str(p) for p in paths], against=against, config=config_from(model=model), notify=notify)
+    write_baseline(report, output)
+    typer.echo(f"wrote {output}: {len(report.findings)} finding(s), {len(report.contradictions)} contradiction(s)")
