@@ -89,7 +89,9 @@ def judge_claims(claims: list[Claim], vectors: np.ndarray, model_id: str, config
     calibration = calibration_for(model_id, vectors)
     pairs = pairs_from_vectors(vectors, k=config.neighbours, min_similarity=calibration.unrelated,
                                allowed=allowed, queries=queries)
-    judge = RuleJudge(calibration, _idf(claims))
+    # word rarity over the claims that take part in a pair (not the whole index: that grows without bound)
+    involved = sorted({k for i, j, _ in pairs for k in (i, j)} | set(queries or []))
+    judge = RuleJudge(calibration, _idf([claims[k] for k in involved] if queries is not None else claims))
     verdicts = judge.judge([(_pair_input(claims[i]), _pair_input(claims[j]), s) for i, j, s in pairs])
     kept = [(i, j, v) for (i, j, _), v in zip(pairs, verdicts)
             if v.relation is not Relation.UNRELATED and v.score >= config.min_score]
@@ -150,8 +152,9 @@ def check(paths: list[str | Path], *, against: str | Path | None = None, config:
                 f"{session.embedder.model_id!r}; pass --model {index.model_id!r} or rebuild with "
                 f"`checker index build REPORTS --index {index.path}`")
         new_ids = {d.id for d in corpus.documents}
-        keep = [i for i, c in enumerate(index.claims()) if c.report_id not in new_ids]
-        stored_claims = [index.claims()[i] for i in keep]
+        stored = index.claims()
+        keep = [i for i, c in enumerate(stored) if c.report_id not in new_ids]
+        stored_claims = [stored[i] for i in keep]
         stored_vectors = index.vectors()[keep]
     all_claims = unify_sources(stored_claims + new_claims)
     new_vectors = session.embedder.embed([c.proposition for c in new_claims])
