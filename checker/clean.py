@@ -66,7 +66,7 @@ def metadata(text: str) -> dict[str, str]:
     """
     found: dict[str, str] = {}
     lines = _lines(text)
-    for i, (start, end, line) in enumerate(lines[:article_end(lines)]):
+    for i, (_, _, line) in enumerate(lines[:article_end(lines)]):
         if (m := SOURCE_LINE.search(line)) and len(m.group(1).split()) <= 6:
             found["source"] = m.group(1).strip("\"“”«» ")
         elif (m := DATE_LINE.match(line)) and "date" not in found:
@@ -115,7 +115,7 @@ def article_spans(text: str) -> list[tuple[int, int]]:
     lines = lines[: article_end(lines)]
     kept: list[tuple[int, int]] = []
     previous, in_list, after_byline = None, False, False
-    for i, (start, end, line) in enumerate(lines):
+    for start, end, line in lines:
         norm = normalize(line)
         if RELATED.match(norm) or (READ_ALSO.search(norm) and _is_heading(line, norm)):
             in_list = True

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .text.arabic import ARABIC, Token, designations, normalize, root_key, skeleton, stem, tokens, translit_key
+from .text.arabic import ARABIC, Token, designations, normalize, root_key, stem, tokens, translit_key
 from .text.places import gazetteer
 
 # Nouns that introduce a named place: «قاعدة رامشتاين», «مطار معيتيقة», "Ramstein Air Base".
