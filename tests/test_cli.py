@@ -163,3 +163,17 @@ def test_shipped_ci_examples_run_commands_that_work(fake, tmp_path, monkeypatch)
     entry = next(line.split(":", 1)[1].strip() for line in hook.splitlines() if line.strip().startswith("entry:"))
     result = runner.invoke(app, [*shlex.split(entry)[1:], *(str(p) for p in sorted(reports.iterdir()))])
     assert result.exit_code == 0, result.output
+
+
+def test_check_add_stores_only_after_a_clean_check(fake, tmp_path):
+    idx = tmp_path / "idx"
+    reports = _contradicting_reports(tmp_path / "reports")
+    assert runner.invoke(app, ["index", "build", str(reports / "a.txt"), "--index", str(idx)]).exit_code == 0
+    result = runner.invoke(app, ["check", str(reports / "b.txt"), "--against", str(idx), "--add"])
+    assert result.exit_code == ExitCode.CONTRADICTIONS and "not stored" in result.stderr
+    assert json.loads(runner.invoke(app, ["index", "info", str(idx), "--json"]).stdout)["reports"] == 1
+    calm = tmp_path / "calm.txt"
+    calm.write_text("ج\nذكر موقع الخبر أن الأمطار غزيرة في المدينة اليوم بشكل كبير.", "utf-8")
+    assert runner.invoke(app, ["check", str(calm), "--against", str(idx), "--add"]).exit_code == 0
+    assert json.loads(runner.invoke(app, ["index", "info", str(idx), "--json"]).stdout)["reports"] == 2
+    assert runner.invoke(app, ["check", str(calm), "--add"]).exit_code == ExitCode.USAGE

@@ -46,13 +46,17 @@ def check_cli(
     fail_on: FailOn | None = typer.Option(None, "--fail-on", help="Exit 1 on contradict (default), any finding, "
                                           "or none."),
     agreements: bool = typer.Option(True, "--agreements/--no-agreements", help="Show agreeing claims too."),
+    add: bool = typer.Option(False, "--add", help="After a clean check (exit 0), store the new reports in the "
+                             "--against index."),
 ) -> None:
     """Split reports into claims and report the claims that agree or contradict, with who said what.
 
     Exit codes: 0 no contradiction, 1 contradictions found, 2 usage error, 3 input or runtime error.
     """
-    from ..api import check
+    from ..api import build_index, check
 
+    if add and against is None:
+        raise typer.BadParameter("--add needs --against INDEX (the index to store the new reports in)")
     config = config_from(model=model, min_score=min_score, fail_on=fail_on.value if fail_on else None)
     report = check([str(p) for p in paths], against=against, config=config, notify=notify)
     if not agreements:
@@ -78,7 +82,13 @@ def check_cli(
         from .render import render_report
 
         render_report(report, Console())
-    raise typer.Exit(int(exit_code(report, config.fail_on)))
+    code = exit_code(report, config.fail_on)
+    if add and code is ExitCode.OK:
+        index = build_index([str(p) for p in paths], against, config=config, add=True, notify=notify)
+        err_console().print(f"[dim]stored in {index.path}: {index.info().reports} reports[/]")
+    elif add:
+        err_console().print("[yellow]not stored: the check found contradictions[/]")
+    raise typer.Exit(int(code))
 
 
 def exit_code(report, fail_on: str) -> ExitCode:
