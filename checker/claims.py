@@ -9,6 +9,7 @@ outlet; and how (said, reported, confirmed, denied, asserted).
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import re
 from collections import Counter
@@ -240,6 +241,7 @@ def split_claims(document: Document) -> list[Claim]:
         [('صحيفة التايمز', 'reported')]
     """
     text = document.text
+    line_starts = [0] + [m.end() for m in re.finditer("\n", text)]  # 1-based line = bisect_right(starts, offset)
     outlet = document.source or Path(document.path).stem
     default = Attribution(outlet, "asserted", None, source_key(outlet), quoted=False)
     claims, sources, current = [], [], default
@@ -262,13 +264,14 @@ def split_claims(document: Document) -> list[Claim]:
                     attribution = Attribution(source, how, via, source_key(source))
             current = attribution
             for c_start, c_end in _clauses(text, s_start, s_end, s_start + body):
-                claim = _claim(document, c_start, c_end, attribution, max(0, s_start + body - c_start))
+                claim = _claim(document, c_start, c_end, attribution, max(0, s_start + body - c_start), line_starts)
                 if claim:
                     claims.append(claim)
     return claims
 
 
-def _claim(document: Document, start: int, end: int, attribution: Attribution, body: int) -> Claim | None:
+def _claim(document: Document, start: int, end: int, attribution: Attribution, body: int,
+           line_starts: list[int] | None = None) -> Claim | None:
     raw = document.text[start:end]
     end -= len(raw) - len(raw.rstrip())
     start += len(raw) - len(raw.lstrip())
@@ -279,7 +282,7 @@ def _claim(document: Document, start: int, end: int, attribution: Attribution, b
     if len(text[body:].split()) < 2:
         body = 0
     digest = hashlib.sha256(f"{document.id}:{start}:{end}:{text}".encode()).hexdigest()[:16]
-    line = document.text.count("\n", 0, start) + 1
+    line = bisect.bisect_right(line_starts, start) if line_starts else document.text.count("\n", 0, start) + 1
     return Claim(digest, document.id, document.path, text, (start, end), line, attribution, (body, len(text)))
 
 
