@@ -84,7 +84,10 @@ def check_cli(
         render_report(report, Console())
     code = exit_code(report, config.fail_on)
     if add and code is ExitCode.OK:
-        index = build_index([str(p) for p in paths], against, config=config, add=True, notify=notify)
+        from ..index import Index
+
+        target = Index.open(against).path  # resolves a bare name under indexes/ as --against did
+        index = build_index([str(p) for p in paths], target, config=config, add=True, notify=notify)
         err_console().print(f"[dim]stored in {index.path}: {index.info().reports} reports[/]")
     elif add:
         err_console().print("[yellow]not stored: the check found contradictions[/]")
