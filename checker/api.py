@@ -46,6 +46,13 @@ def _pair_input(claim: Claim) -> PairInput:
     return PairInput(claim.text, claim.body, claim.attribution.how)
 
 
+def pair_input_from_text(text: str) -> PairInput:
+    """A sentence as the judge sees it: its reporting cue found, its asserted content marked."""
+    found = find_attribution(text)
+    body, how = (found[3], found[1]) if found else (0, "asserted")
+    return PairInput(text, (body, len(text)), how)
+
+
 def _idf(claims: list[Claim]) -> dict[str, float]:
     """Rarity weights of words across reports: 1.0 for a word of one report, less for common ones.
 
@@ -146,11 +153,7 @@ def check(paths: list[str | Path], *, against: str | Path | None = None, config:
     stored_vectors = None
     if against is not None:
         index = Index.open(against)
-        if index.model_id != session.embedder.model_id:
-            raise IndexStoreError(
-                f"{index.path} was built with model {index.model_id!r} but this check uses "
-                f"{session.embedder.model_id!r}; pass --model {index.model_id!r} or rebuild with "
-                f"`checker index build REPORTS --index {index.path}`")
+        index.require_model(session.embedder.model_id)
         new_ids = {d.id for d in corpus.documents}
         stored = index.claims()
         keep = [i for i, c in enumerate(stored) if c.report_id not in new_ids]
@@ -176,11 +179,7 @@ def compare(a: str, b: str, *, config: Config | None = None, embedder: Embedder 
         <Relation.CONTRADICT: 'contradict'>
     """
     session = _session(config, embedder, notify)
-    sides = []
-    for text in (a, b):
-        found = find_attribution(text)
-        body, how = (found[3], found[1]) if found else (0, "asserted")
-        sides.append(PairInput(text, (body, len(text)), how))
+    sides = [pair_input_from_text(a), pair_input_from_text(b)]
     texts = [s.text[s.body[0]:] for s in sides]
     vectors = session.embedder.embed(texts)
     similarity = float(vectors[0] @ vectors[1])
@@ -208,10 +207,7 @@ def build_index(paths: list[str | Path], index: str | Path, *, config: Config | 
     known: set[str] = set()
     if add and (Path(index) / "manifest.json").exists():
         existing = Index.open(index)
-        if existing.model_id != session.embedder.model_id:
-            raise IndexStoreError(
-                f"{index} was built with model {existing.model_id!r}, not {session.embedder.model_id!r}; "
-                f"use --model {existing.model_id!r}, or rebuild it with `checker index build REPORTS --index {index}`")
+        existing.require_model(session.embedder.model_id)
         known = existing.report_ids()
     documents = [d for d in corpus.documents if d.id not in known]
     claims = [c for d in documents for c in split_claims(d)]

@@ -136,6 +136,17 @@ class Index:
         """The embedding model the index was built with."""
         return self.manifest["model"]
 
+    def require_model(self, model_id: str) -> None:
+        """Refuse to mix vectors of two models.
+
+        Raises:
+            IndexStoreError: the index was built with another model; the message says how to rebuild.
+        """
+        if self.model_id != model_id:
+            raise IndexStoreError(
+                f"{self.path} was built with model {self.model_id!r}, not {model_id!r}; use --model "
+                f"{self.model_id!r}, or rebuild it with `checker index build REPORTS --index {self.path} --model …`")
+
     def vectors(self) -> np.ndarray:
         """All stored vectors, ``(claims, dimension)`` float32."""
         if self._vectors is None:
@@ -206,10 +217,8 @@ class Index:
         import faiss
 
         old = None if replace or not (path / MANIFEST).exists() else Index.open(path)
-        if old is not None and old.model_id != model_id:
-            raise IndexStoreError(
-                f"{path} was built with model {old.model_id!r}, not {model_id!r}; use --model "
-                f"{old.model_id!r}, or rebuild it with `checker index build REPORTS --index {path} --model …`")
+        if old is not None:
+            old.require_model(model_id)
         known = old.report_ids() if old else set()
         new_docs = [d for d in documents if d.id not in known]
         keep = [i for i, c in enumerate(claims) if c.report_id in {d.id for d in new_docs}]

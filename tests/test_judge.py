@@ -5,21 +5,15 @@ Similarities are given directly (the judge's input), so these tests need no mode
 
 import pytest
 
-from checker.claims import find_attribution
-from checker.judge import Calibration, PairInput, Relation, RuleJudge
+from checker.api import pair_input_from_text
+from checker.judge import Calibration, Relation, RuleJudge
 
 CAL = Calibration(unrelated=0.86, related=0.95)
 JUDGE = RuleJudge(CAL)
 
 
-def side(text):
-    found = find_attribution(text)
-    body, how = (found[3], found[1]) if found else (0, "asserted")
-    return PairInput(text, (body, len(text)), how)
-
-
 def judge(a, b, sim=0.93):
-    return JUDGE.judge_one(side(a), side(b), sim)
+    return JUDGE.judge_one(pair_input_from_text(a), pair_input_from_text(b), sim)
 
 
 @pytest.mark.parametrize("a,b,kind", [
