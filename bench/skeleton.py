@@ -72,7 +72,8 @@ def judging() -> tuple[int, float, float]:
     encode = (time.perf_counter() - start) / len(claims)
     pairs = pairs_from_vectors(vectors, k=len(claims))
     start = time.perf_counter()
-    judge = RuleJudge(calibration_for(embedder.model_id, vectors), _idf(claims))
+    judge = RuleJudge(calibration_for(embedder.model_id, vectors))
+    judge.idf = _idf(claims, judge.signals)
     judge.judge([(_pair_input(claims[i]), _pair_input(claims[j]), s) for i, j, s in pairs])
     rule = (time.perf_counter() - start) / len(pairs)
     sample = pairs[:200]

@@ -24,7 +24,7 @@ from .judge import Calibration, PairInput, Relation, RuleJudge, Verdict
 from .pairs import pairs_from_vectors
 from .report import Finding, Report
 from .scorer import PairScorer, WordVectors, pair_features
-from .signals import read_signals
+from .signals import ClaimSignals
 
 Notify = Callable[[str], None]
 
@@ -53,16 +53,17 @@ def pair_input_from_text(text: str) -> PairInput:
     return PairInput(text, (body, len(text)), how)
 
 
-def _idf(claims: list[Claim]) -> dict[str, float]:
+def _idf(claims: list[Claim], signals: Callable[[PairInput], ClaimSignals]) -> dict[str, float]:
     """Rarity weights of words across reports: 1.0 for a word of one report, less for common ones.
 
     Counting reports rather than claims keeps a report's own topic word («بانتسير»
-    in every sentence of one article) a strong anchor across reports.
+    in every sentence of one article) a strong anchor across reports. ``signals``
+    is the judge's (cached) reader, so each claim is read once.
     """
     df: Counter[str] = Counter()
     words: dict[str, set[str]] = {}
     for claim in claims:
-        words.setdefault(claim.report_id, set()).update(read_signals(claim.proposition).anchors)
+        words.setdefault(claim.report_id, set()).update(signals(_pair_input(claim)).anchors)
     for found in words.values():
         df.update(found)
     n = max(3, len(words) + 1)
@@ -98,7 +99,8 @@ def judge_claims(claims: list[Claim], vectors: np.ndarray, model_id: str, config
                                allowed=allowed, queries=queries)
     # word rarity over the claims that take part in a pair (not the whole index: that grows without bound)
     involved = sorted({k for i, j, _ in pairs for k in (i, j)} | set(queries or []))
-    judge = RuleJudge(calibration, _idf([claims[k] for k in involved] if queries is not None else claims))
+    judge = RuleJudge(calibration)
+    judge.idf = _idf([claims[k] for k in involved] if queries is not None else claims, judge.signals)
     verdicts = judge.judge([(_pair_input(claims[i]), _pair_input(claims[j]), s) for i, j, s in pairs])
     kept = [(i, j, v) for (i, j, _), v in zip(pairs, verdicts)
             if v.relation is not Relation.UNRELATED and v.score >= config.min_score]

@@ -28,7 +28,6 @@ _DENIAL_VERBS = {"نفى", "نفت", "ينفي", "تنفي", "نفوا", "أنك
 _CALIBRATION = Path(__file__).parent / "data" / "calibration.json"
 SAME_EVENT_GATE = 0.5
 STANCE_GATE = 0.4
-KINDS = ("location", "number", "date", "actor", "negation", "antonym", "other")
 # How sure a difference of each kind makes a contradiction, once the gate has passed.
 _STRENGTH = {"negation": 0.95, "location": 0.9, "number": 0.85, "date": 0.8, "antonym": 0.8}
 
