@@ -15,12 +15,13 @@ from .errors import CheckerError, ConfigError, ExitCode, IndexStoreError, InputE
 from .index import Index, IndexInfo
 from .ingest import Document, Skipped, read_paths
 from .judge import Difference, Relation, Verdict
-from .report import Finding, Report, Story
+from .report import Finding, Report
+from .stories import Stance, Story
 
 __all__ = [
     "Attribution", "CheckerError", "Claim", "Config", "ConfigError", "Difference", "Document", "ExitCode",
     "Finding", "Index", "IndexInfo", "IndexStoreError", "InputError", "ModelError", "NoReportsError",
-    "Relation", "Report", "Skipped", "Story", "Verdict", "build_index", "check", "compare", "load_config",
+    "Relation", "Report", "Skipped", "Stance", "Story", "Verdict", "build_index", "check", "compare", "load_config",
     "read_paths",
 ]
 __version__ = "0.1.0"

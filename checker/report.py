@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import hashlib
 import html
-import re
-from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
 from .claims import Claim
 from .ingest import Document, Skipped
 from .judge import Difference, Relation, Verdict
+from .stories import Story, group_stories
 from .text.arabic import normalize
 
 
@@ -76,59 +75,6 @@ def _claim_dict(claim: Claim, highlights: list[tuple[int, int]]) -> dict[str, An
     }
 
 
-@dataclass(frozen=True)
-class Story:
-    """Claims about one event (connected by findings), their sources and findings."""
-
-    id: int
-    label: str
-    claims: tuple[Claim, ...]
-    findings: tuple[Finding, ...]
-
-    @property
-    def sources(self) -> list[str]:
-        """Who asserts something in this story."""
-        return sorted({c.attributed_to for c in self.claims})
-
-    @property
-    def contradictions(self) -> int:
-        """Number of contradicting pairs."""
-        return sum(f.relation is Relation.CONTRADICT for f in self.findings)
-
-    @property
-    def agreements(self) -> int:
-        """Number of agreeing pairs."""
-        return sum(f.relation is Relation.AGREE for f in self.findings)
-
-
-def group_stories(findings: list[Finding]) -> list[Story]:
-    """Group findings into stories: connected components of the claims they link."""
-    parent: dict[str, str] = {}
-
-    def root(x: str) -> str:
-        while parent.setdefault(x, x) != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
-    for f in findings:
-        parent[root(f.a.id)] = root(f.b.id)
-    groups: dict[str, list[Finding]] = {}
-    for f in findings:
-        groups.setdefault(root(f.a.id), []).append(f)
-    ordered = sorted(groups.values(), key=lambda fs: (-sum(f.relation is Relation.CONTRADICT for f in fs),
-                                                     -max(f.score for f in fs)))
-    stories = []
-    for number, fs in enumerate(ordered, 1):
-        claims = {c.id: c for f in fs for c in (f.a, f.b)}
-        degree = Counter(c for f in fs for c in (f.a.id, f.b.id))
-        central = claims[degree.most_common(1)[0][0]]
-        words = re.sub(r"^[\s:،,\"“”«»]*(?:(?:أن|إن|أنه|إنه|بأن|that)\s+)?[\"“”«»]*", "", central.proposition).split()
-        label = " ".join(words[:9]) + ("…" if len(words) > 9 else "")
-        stories.append(Story(number, label, tuple(claims.values()), tuple(fs)))
-    return stories
-
-
 @dataclass
 class Report:
     """The result of :func:`checker.check`.
@@ -148,6 +94,7 @@ class Report:
     skipped: list[Skipped] = field(default_factory=list)
     model: str = ""
     stored_claims: int = 0
+    _stories: tuple[tuple[str, ...], list[Story]] | None = field(default=None, init=False, repr=False, compare=False)
 
     @property
     def contradictions(self) -> list[Finding]:
@@ -161,8 +108,23 @@ class Report:
 
     @property
     def stories(self) -> list[Story]:
-        """Findings grouped by event, contradiction-heavy stories first."""
-        return group_stories(self.findings)
+        """Findings grouped by event, contradiction-heavy stories first (computed once per set of findings)."""
+        key = tuple(f.id for f in self.findings)
+        if self._stories is None or self._stories[0] != key:
+            self._stories = (key, group_stories(self.findings, self.documents))
+        return self._stories[1]
+
+    def plot_sources(self, ax=None):
+        """Heatmap of which sources contradict (red) or agree with (green) which; see :func:`checker.plot.sources`."""
+        from .plot import sources
+
+        return sources(self, ax=ax)
+
+    def plot_timeline(self, ax=None):
+        """Stories over the reports' publication dates; see :func:`checker.plot.timeline`."""
+        from .plot import timeline
+
+        return timeline(self, ax=ax)
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON document of ``checker check --format json``."""
@@ -177,32 +139,67 @@ class Report:
         }
 
     def to_pandas(self, what: str = "findings"):
-        """A DataFrame of ``findings`` (default), ``claims`` or ``stories``."""
+        """A DataFrame of ``findings`` (default), ``claims`` or ``stories``.
+
+        Raises:
+            ValueError: ``what`` is none of those.
+        """
         import pandas as pd
 
         if what == "claims":
-            return pd.DataFrame([{"claim_id": c.id, "report_id": c.report_id, "path": c.path, "line": c.line,
-                                  "text": c.text, "attributed_to": c.attributed_to, "how": c.attribution.how,
-                                  "start": c.span[0], "end": c.span[1]} for c in self.claims])
+            story_of = {c.id: s.id for s in self.stories for c in s.claims}
+            return pd.DataFrame(claim_rows(self.claims, story_of))
         if what == "stories":
             return pd.DataFrame([{"story": s.id, "label": s.label, "claims": len(s.claims),
                                   "contradictions": s.contradictions, "agreements": s.agreements,
-                                  "sources": "; ".join(s.sources)} for s in self.stories])
+                                  "sources": "; ".join(s.sources), "reports": len(s.reports),
+                                  "first_date": s.first_date, "last_date": s.last_date} for s in self.stories])
         if what != "findings":
             raise ValueError(f"what must be findings, claims or stories (got {what!r})")
-        return pd.DataFrame([{"id": f.id, "relation": f.relation.value, "score": f.score, "kind": f.kind,
-                              "reason": f.reason, "gate": f.gate, "similarity": f.similarity, "pair_score": f.pair_score,
-                              "a_text": f.a.text, "a_source": f.a.attributed_to, "a_path": f.a.path,
-                              "b_text": f.b.text, "b_source": f.b.attributed_to, "b_path": f.b.path}
+        story_of = {f.id: s.id for s in self.stories for f in s.findings}
+        return pd.DataFrame([{"id": f.id, "story": story_of[f.id], "relation": f.relation.value, "score": f.score,
+                              "kind": f.kind, "reason": f.reason, "gate": f.gate, "similarity": f.similarity,
+                              "pair_score": f.pair_score,
+                              "a_text": f.a.text, "a_source": f.a.attributed_to, "a_path": f.a.path, "a_line": f.a.line,
+                              "b_text": f.b.text, "b_source": f.b.attributed_to, "b_path": f.b.path, "b_line": f.b.line}
                              for f in self.findings])
 
     def _repr_html_(self) -> str:
-        rows = "".join(
-            f"<tr><td>{f.relation.value}</td><td>{f.kind}</td><td>{f.score:.2f}</td>"
-            f"<td dir='auto'>{html.escape(f.a.text)}<br><small>{html.escape(f.a.attributed_to)}</small></td>"
-            f"<td dir='auto'>{html.escape(f.b.text)}<br><small>{html.escape(f.b.attributed_to)}</small></td>"
-            f"<td>{html.escape(f.reason)}</td></tr>" for f in self.findings)
-        return (f"<p>{len(self.documents)} reports, {len(self.claims)} claims, "
-                f"{len(self.contradictions)} contradictions, {len(self.agreements)} agreements</p>"
-                "<table><tr><th>relation</th><th>kind</th><th>score</th><th>claim A</th><th>claim B</th>"
-                f"<th>reason</th></tr>{rows}</table>")
+        head = (f"<p>{len(self.documents)} reports, {len(self.claims)} claims, "
+                f"{len(self.contradictions)} contradictions, {len(self.agreements)} agreements</p>")
+        parts = [head]
+        for story in self.stories:
+            rows = "".join(_finding_row(f) for f in story.findings)
+            parts.append(f"<h4 dir='auto'>Story {story.id}: {html.escape(story.label)}</h4>"
+                         "<table><tr><th>relation</th><th>kind</th><th>score</th><th>claim A</th><th>claim B</th>"
+                         f"<th>reason</th></tr>{rows}</table>")
+        return "".join(parts)
+
+
+def claim_rows(claims: list[Claim], story_of: dict[str, int] | None = None) -> list[dict[str, Any]]:
+    """One dict per claim: the rows of ``to_pandas("claims")`` for reports and indexes alike."""
+    story_of = story_of or {}
+    return [{"claim_id": c.id, "story": story_of.get(c.id), "report_id": c.report_id, "path": c.path,
+             "line": c.line, "text": c.text, "attributed_to": c.attributed_to, "how": c.attribution.how,
+             "start": c.span[0], "end": c.span[1]} for c in claims]
+
+
+def _marked(claim: Claim, spans: list[tuple[int, int]]) -> str:
+    """Claim text as HTML with the differing spans in ``<mark>``."""
+    out, at = [], 0
+    for start, end in sorted(s for s in spans if 0 <= s[0] < s[1] <= len(claim.text)):
+        if start >= at:
+            out += [html.escape(claim.text[at:start]), f"<mark>{html.escape(claim.text[start:end])}</mark>"]
+            at = end
+    out.append(html.escape(claim.text[at:]))
+    return "".join(out)
+
+
+def _finding_row(f: Finding) -> str:
+    """One table row of the HTML view."""
+    sides = [(f.a, [d.a_span for d in f.differences]), (f.b, [d.b_span for d in f.differences])]
+    cells = "".join(f"<td dir='auto'>{_marked(c, spans)}<br><small>"
+                    f"{html.escape(c.attributed_to)} · {html.escape(c.path)}:{c.line}</small></td>"
+                    for c, spans in sides)
+    return (f"<tr><td>{f.relation.value}</td><td>{f.kind}</td><td>{f.score:.2f}</td>{cells}"
+            f"<td dir='auto'>{html.escape(f.reason)}</td></tr>")

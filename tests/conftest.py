@@ -49,3 +49,44 @@ def _debug(monkeypatch: pytest.MonkeyPatch) -> None:
 @pytest.fixture
 def sample_dir() -> Path:
     return SAMPLE
+
+
+def _claim(doc, text: str, source: str, how: str = "said", via: str | None = None):
+    from checker.claims import Attribution, Claim
+
+    start = doc.text.index(text)
+    body = text.index("أن ") + 3 if "أن " in text else 0
+    line = doc.text.count("\n", 0, start) + 1
+    return Claim(hashlib.md5(f"{doc.id}{text}".encode()).hexdigest()[:12], doc.id, doc.path, text,
+                 (start, start + len(text)), line, Attribution(source, how, via, source), (body, len(text)))
+
+
+def make_report():
+    """A hand-made report: two stories over three dated reports (one contradiction with a highlighted span)."""
+    from checker.ingest import Document
+    from checker.judge import Difference, Relation
+    from checker.report import Finding, Report
+
+    texts = ["عنوان أول\nذكرت صحيفة التايمز أن البطارية نقلت إلى قاعدة رامشتاين في ألمانيا.\n"
+             "وقال الوزير إن الميناء سيفتح في مارس.",
+             "عنوان ثان\nنقل تقرير عن مسؤولين أن البطارية نقلت إلى مطار معيتيقة في طرابلس.",
+             "Second title\nThe minister said the port will open in March 2025."]
+    docs = [Document(f"d{i}", f"reports/{i}.txt", t.split("\n")[0], t, f"outlet{i}", date)
+            for i, (t, date) in enumerate(zip(texts, ["2024-12-01", "3 ديسمبر 2024", "2024-12-05"]))]
+    a = _claim(docs[0], "ذكرت صحيفة التايمز أن البطارية نقلت إلى قاعدة رامشتاين في ألمانيا.", "صحيفة التايمز",
+               "reported")
+    b = _claim(docs[1], "نقل تقرير عن مسؤولين أن البطارية نقلت إلى مطار معيتيقة في طرابلس.", "مسؤولين",
+               "reported", via="تقرير")
+    c = _claim(docs[0], "وقال الوزير إن الميناء سيفتح في مارس.", "الوزير")
+    d = _claim(docs[2], "The minister said the port will open in March 2025.", "the minister")
+    pa, pb = a.text.index("قاعدة رامشتاين"), b.text.index("مطار معيتيقة")
+    diff = Difference("location", "قاعدة رامشتاين", "مطار معيتيقة", (pa, pa + 14), (pb, pb + 12))
+    findings = [Finding("f1", Relation.CONTRADICT, 0.73, "location", "location: «قاعدة رامشتاين» vs «مطار معيتيقة»",
+                        a, b, 0.6, 0.91, (diff,), 0.76),
+                Finding("f2", Relation.AGREE, 0.6, "other", "same event", c, d, 0.7, 0.88)]
+    return Report(docs, [a, c, b, d], findings, model="fake")
+
+
+@pytest.fixture
+def report():
+    return make_report()
