@@ -8,7 +8,7 @@ Example:
 
 from __future__ import annotations
 
-from .api import build_index, check, compare
+from .api import build_index, check, check_index, compare
 from .claims import Attribution, Claim
 from .config import Config, load_config
 from .errors import CheckerError, ConfigError, ExitCode, IndexStoreError, InputError, ModelError, NoReportsError
@@ -21,7 +21,8 @@ from .stories import Stance, Story
 __all__ = [
     "Attribution", "CheckerError", "Claim", "Config", "ConfigError", "Difference", "Document", "ExitCode",
     "Finding", "Index", "IndexInfo", "IndexStoreError", "InputError", "ModelError", "NoReportsError",
-    "Relation", "Report", "Skipped", "Stance", "Story", "Verdict", "build_index", "check", "compare", "load_config",
+    "Relation", "Report", "Skipped", "Stance", "Story", "Verdict", "build_index", "check", "check_index", "compare",
+    "load_config",
     "read_paths",
 ]
 __version__ = "0.1.0"

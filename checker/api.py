@@ -22,6 +22,7 @@ from .index import Index
 from .ingest import read_paths
 from .judge import Calibration, PairInput, Relation, RuleJudge, Verdict
 from .pairs import pairs_from_vectors
+from .progress import Progress, embed_with_progress, resolve
 from .report import Finding, Report
 from .scorer import PairScorer, WordVectors, pair_features
 from .signals import ClaimSignals
@@ -124,7 +125,8 @@ def pair_scores(pairs: list[tuple[Claim, Claim]], vectors: list[tuple[np.ndarray
 
 
 def check(paths: list[str | Path], *, against: str | Path | None = None, config: Config | None = None,
-          embedder: Embedder | None = None, notify: Notify | None = None) -> Report:
+          embedder: Embedder | None = None, notify: Notify | None = None,
+          progress: Progress | bool | None = None) -> Report:
     """Read reports, split them into claims and find claims that agree or contradict.
 
     Args:
@@ -134,6 +136,8 @@ def check(paths: list[str | Path], *, against: str | Path | None = None, config:
         config: settings. Defaults to ``Config()``.
         embedder: the embedding seam. Defaults to the model ``config.model`` names.
         notify: receives one-line progress messages (model conversion).
+        progress: ``progress(stage, done, total)`` while embedding, or ``True`` for ``tqdm.auto``
+            bars (terminal and Jupyter). Defaults to none.
 
     Returns:
         A :class:`Report`; ``report.findings`` holds the agreeing and contradicting pairs.
@@ -162,7 +166,7 @@ def check(paths: list[str | Path], *, against: str | Path | None = None, config:
         stored_claims = [stored[i] for i in keep]
         stored_vectors = index.vectors()[keep]
     all_claims = unify_sources(stored_claims + new_claims)
-    new_vectors = session.embedder.embed([c.proposition for c in new_claims])
+    new_vectors = embed_with_progress(session.embedder.embed, [c.proposition for c in new_claims], resolve(progress))
     vectors = new_vectors if stored_vectors is None else np.vstack([stored_vectors, new_vectors])
     queries = list(range(len(stored_claims), len(all_claims))) if stored_claims else None
     findings = judge_claims(all_claims, vectors, session.embedder.model_id, session.config, queries,
@@ -196,10 +200,12 @@ def compare(a: str, b: str, *, config: Config | None = None, embedder: Embedder 
 
 
 def build_index(paths: list[str | Path], index: str | Path, *, config: Config | None = None,
-                embedder: Embedder | None = None, add: bool = False, notify: Notify | None = None) -> Index:
+                embedder: Embedder | None = None, add: bool = False, notify: Notify | None = None,
+                progress: Progress | bool | None = None) -> Index:
     """Build (or with ``add=True`` extend) an index from report files.
 
     Reports already in the index (same content hash) are skipped and not re-embedded.
+    ``progress`` reports the embedding as in :func:`check`.
 
     Raises:
         NoReportsError, IndexStoreError, ModelError: as for :func:`check`.
@@ -213,9 +219,31 @@ def build_index(paths: list[str | Path], index: str | Path, *, config: Config | 
         known = existing.report_ids()
     documents = [d for d in corpus.documents if d.id not in known]
     claims = [c for d in documents for c in split_claims(d)]
-    vectors = session.embedder.embed([c.proposition for c in claims])
+    vectors = embed_with_progress(session.embedder.embed, [c.proposition for c in claims], resolve(progress))
     if vectors.ndim != 2 or (len(claims) and vectors.shape[0] != len(claims)):
         raise IndexStoreError("embedder returned vectors of the wrong shape")
     if not len(claims):
         vectors = np.zeros((0, len(session.embedder.embed(["probe"])[0])), np.float32)
     return Index.write(index, session.embedder.model_id, documents, claims, vectors, replace=not add)
+
+
+def check_index(index: str | Path | Index, *, config: Config | None = None, embedder: Embedder | None = None,
+                notify: Notify | None = None) -> Report:
+    """Find agreeing and contradicting claims among the claims stored in an index (nothing is re-embedded).
+
+    Args:
+        index: an index folder, a name under ``indexes/``, or an open :class:`Index`.
+        config: settings. Defaults to ``Config()``.
+        embedder: the embedding seam, for the learned pair score; must be the index's model.
+            Defaults to the model ``config.model`` names.
+        notify: receives one-line progress messages (model conversion).
+
+    Raises:
+        IndexStoreError: the index is missing, corrupt, or built with another model.
+    """
+    index = index if isinstance(index, Index) else Index.open(index)
+    session = _session(config, embedder, notify)
+    index.require_model(session.embedder.model_id)
+    claims = index.claims()
+    findings = judge_claims(claims, index.vectors(), index.model_id, session.config, None, session.embedder.embed)
+    return Report(index.documents(), claims, findings, [], index.model_id, 0)

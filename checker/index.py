@@ -272,6 +272,27 @@ class Index:
         _remove_stale(path, keep)
         return Index.open(path)
 
+    # -- notebook views ----------------------------------------------------------------
+    def to_pandas(self):
+        """A DataFrame of the stored claims (the columns of ``Report.to_pandas("claims")``)."""
+        import pandas as pd
+
+        from .report import claim_rows
+
+        return pd.DataFrame(claim_rows(self.claims()))
+
+    def check(self, **options):
+        """Agreeing and contradicting claims among the stored ones: :func:`checker.api.check_index`."""
+        from .api import check_index
+
+        return check_index(self, **options)
+
+    def _repr_html_(self) -> str:
+        import html
+
+        rows = "".join(f"<tr><th>{k}</th><td>{html.escape(str(v))}</td></tr>" for k, v in vars(self.info()).items())
+        return f"<table>{rows}</table>"
+
 
 def _next_generation(path: Path) -> int:
     numbers = [int(p.stem.split("-")[1]) for p in path.glob("vectors-*.faiss") if p.stem.split("-")[1].isdigit()]

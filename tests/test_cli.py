@@ -177,3 +177,24 @@ def test_check_add_stores_only_after_a_clean_check(fake, tmp_path):
     assert runner.invoke(app, ["check", str(calm), "--against", str(idx), "--add"]).exit_code == 0
     assert json.loads(runner.invoke(app, ["index", "info", str(idx), "--json"]).stdout)["reports"] == 2
     assert runner.invoke(app, ["check", str(calm), "--add"]).exit_code == ExitCode.USAGE
+
+
+def test_browse_without_a_terminal_prints_the_static_report(fake, sample_dir):
+    result = runner.invoke(app, ["browse", str(sample_dir)])
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("reports  5  claims  74")  # the static report, not the app
+
+
+def test_browse_needs_paths_or_an_index(fake):
+    result = runner.invoke(app, ["browse"])
+    assert result.exit_code == ExitCode.USAGE and "--index NAME" in result.output
+
+
+def test_browse_an_index_judges_its_stored_claims(fake, sample_dir, tmp_path):
+    from checker import build_index
+
+    build_index([sample_dir], tmp_path / "ix", embedder=fake)
+    from_index = runner.invoke(app, ["browse", "--index", str(tmp_path / "ix")])
+    from_files = runner.invoke(app, ["browse", str(sample_dir)])
+    assert from_index.exit_code == 0, from_index.output
+    assert from_index.output.splitlines()[0] == from_files.output.splitlines()[0]  # same counts

@@ -6,10 +6,11 @@ commands that need them, so ``checker --help`` starts fast.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any, TypeVar
 
 import typer
@@ -59,6 +60,26 @@ def handle_errors(func: F) -> F:
 def notify(message: str) -> None:
     """Progress messages from the library (model conversion) go to stderr."""
     err_console().print(f"[dim]{message}[/]")
+
+
+@contextlib.contextmanager
+def progress_bar() -> Iterator[Callable[[str, int, int], None] | None]:
+    """A Rich progress bar on stderr for the library's ``progress`` callback (None when stderr is not a terminal)."""
+    console = err_console()
+    if not console.is_terminal:
+        yield None
+        return
+    from rich.progress import Progress
+
+    with Progress(console=console, transient=True) as bar:
+        tasks: dict[str, int] = {}
+
+        def report(stage: str, done: int, total: int) -> None:
+            if stage not in tasks:
+                tasks[stage] = bar.add_task(stage, total=total)
+            bar.update(tasks[stage], completed=done)
+
+        yield report
 
 
 def main() -> None:

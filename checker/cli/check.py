@@ -9,7 +9,7 @@ from pathlib import Path
 import typer
 
 from ..errors import ExitCode
-from .app import app, err_console, handle_errors, notify
+from .app import app, err_console, handle_errors, notify, progress_bar
 from .options import ModelOption, config_from
 
 
@@ -58,7 +58,8 @@ def check_cli(
     if add and against is None:
         raise typer.BadParameter("--add needs --against INDEX (the index to store the new reports in)")
     config = config_from(model=model, min_score=min_score, fail_on=fail_on.value if fail_on else None)
-    report = check([str(p) for p in paths], against=against, config=config, notify=notify)
+    with progress_bar() as progress:
+        report = check([str(p) for p in paths], against=against, config=config, notify=notify, progress=progress)
     if not agreements:
         report.findings = report.contradictions
     if baseline is not None:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import typer
 
-from .app import handle_errors, index_app, notify
+from .app import handle_errors, index_app, notify, progress_bar
 from .options import ModelOption, config_from
 
 IndexOption = typer.Option(..., "--index", "-i", help="Index folder, e.g. indexes/sample.")
@@ -26,7 +26,10 @@ def build_cli(paths: list[Path] = typer.Argument(..., help="Report files or fold
     """Build an index from reports, replacing any index already in that folder (atomically)."""
     from ..api import build_index
 
-    _summary(build_index([str(p) for p in paths], index, config=config_from(model=model), notify=notify), "built")
+    with progress_bar() as progress:
+        built = build_index([str(p) for p in paths], index, config=config_from(model=model), notify=notify,
+                            progress=progress)
+    _summary(built, "built")
 
 
 @index_app.command("add")
@@ -36,7 +39,9 @@ def add_cli(paths: list[Path] = typer.Argument(..., help="Report files or folder
     """Add reports to an index; reports already stored (same content hash) are skipped."""
     from ..api import build_index
 
-    result = build_index([str(p) for p in paths], index, config=config_from(model=model), add=True, notify=notify)
+    with progress_bar() as progress:
+        result = build_index([str(p) for p in paths], index, config=config_from(model=model), add=True,
+                             notify=notify, progress=progress)
     _summary(result, "updated")
 
 

@@ -1,0 +1,46 @@
+"""``checker browse``: the interactive terminal report (the static report when stdout is not a terminal)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import typer
+
+from .app import app, handle_errors, notify, progress_bar
+from .options import ModelOption, config_from
+
+
+@app.command("browse")
+@handle_errors
+def browse_cli(
+    paths: list[Path] = typer.Argument(None, help="Report files or folders to check and browse."),
+    index: str | None = typer.Option(None, "--index", "-i", help="Browse the findings among an index's stored "
+                                     "claims (folder, or name under indexes/); with PATHS, compare them with it."),
+    model: str | None = ModelOption,
+    min_score: float | None = typer.Option(None, "--min-score", min=0.0, max=1.0,
+                                           help="Hide findings scoring below this [default: 0.5]."),
+) -> None:
+    """Browse stories, who asserts what, and each finding, in an interactive terminal app.
+
+    Keys are shown at the bottom of every screen (Enter opens, Esc goes back, q quits). When stdout is
+    not a terminal, prints the same report as `checker check`.
+    """
+    from ..api import check, check_index
+
+    if not paths and index is None:
+        raise typer.BadParameter("give report PATHS, or --index NAME to browse a stored index")
+    config = config_from(model=model, min_score=min_score)
+    with progress_bar() as progress:
+        report = (check([str(p) for p in paths], against=index, config=config, notify=notify, progress=progress)
+                  if paths else check_index(index, config=config, notify=notify))
+    if not sys.stdout.isatty():
+        from rich.console import Console
+
+        from .render import render_report
+
+        render_report(report, Console())
+        return
+    from ..tui.app import BrowseApp
+
+    BrowseApp(report).run()

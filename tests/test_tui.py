@@ -1,0 +1,83 @@
+"""The browser, driven headless with Textual's pilot at 80×24 over a hand-made report."""
+
+import asyncio
+
+from textual.widgets import DataTable, Input, Static
+
+from checker.tui.app import BrowseApp, FindingScreen, StoryScreen
+from checker.tui.widgets import ClaimPane, Query
+
+
+def _run(report, steps):
+    async def go():
+        app = BrowseApp(report)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.pause()
+            return await steps(app, pilot)
+    return asyncio.run(go())
+
+
+def _rows(table: DataTable) -> list[list[str]]:
+    return [[str(getattr(c, "plain", c)) for c in table.get_row_at(i)] for i in range(table.row_count)]
+
+
+def _text(widget: Static) -> str:
+    from rich.console import Console
+
+    console = Console(width=80, record=True, file=open("/dev/null", "w"))
+    console.print(widget.content if hasattr(widget, "content") else widget.renderable)
+    return console.export_text()
+
+
+def test_story_list_sorts_and_filters(report):
+    async def steps(app, pilot):
+        table = app.screen.query_one("#stories", DataTable)
+        assert [r[:3] for r in _rows(table)] == [["1", "1", "0"], ["2", "0", "1"]]
+        assert "✗ 1" in _text(app.screen.query_one("#status", Static))
+        await pilot.press("s")  # sort by agreements
+        assert [r[0] for r in _rows(table)] == ["2", "1"]
+        await pilot.press("r")  # contradicting stories only
+        assert [r[0] for r in _rows(table)] == ["1"]
+        await pilot.press("c", "slash")
+        assert app.screen.query_one("#search", Input).has_focus
+        await pilot.press(*"source:minister", "enter")
+        assert [r[0] for r in _rows(table)] == ["2"] and table.has_focus
+        await pilot.press("k")  # kind: first kind in order is "location": nothing of story 2
+        assert table.row_count == 0
+    _run(report, steps)
+
+
+def test_story_matrix_and_finding_view(report):
+    async def steps(app, pilot):
+        await pilot.press("enter")
+        screen = app.screen
+        assert isinstance(screen, StoryScreen) and screen.story.id == 1
+        matrix = _rows(screen.query_one("#matrix", DataTable))
+        assert [row[1:] for row in matrix] == [["R", "✗"], ["✗", "R"]]
+        await pilot.press("right", "right")  # the cursor on claim c2 shows it below
+        assert "معيتيقة"[::-1] in _text(screen.query_one("#claim", ClaimPane))
+        await pilot.press("tab", "enter")
+        finding = app.screen
+        assert isinstance(finding, FindingScreen)
+        head = _text(finding.query_one("#head", Static))
+        assert "CONTRADICT" in head and "gate 0.60" in head and "pair 0.76" in head
+        a = finding.query_one("#a", ClaimPane)
+        assert "reports/0.txt:2" in _text(a)
+        # the differing span is lit, and reads right to left: the display order is the reverse
+        assert _lit(a) == "قاعدةرامشتاين"[::-1]
+        await pilot.press("escape", "escape")
+        assert not isinstance(app.screen, StoryScreen | FindingScreen)
+    _run(report, steps)
+
+
+def _lit(pane: ClaimPane) -> str:
+    """The highlighted letters of a claim pane's text, as displayed (visual order, over every line)."""
+    body = (pane.content if hasattr(pane, "content") else pane.renderable).renderables[-1]
+    return "".join(line.plain[span.start:span.end] for line in body.lines(36) for span in line.spans
+                   if "yellow" in str(span.style)).replace(" ", "")
+
+
+def test_query_parse_keeps_sort_and_reads_fields():
+    query = Query.parse("source:Times report:001 رامشتاين base", Query(sort="date", relation="agree"))
+    assert (query.source, query.report, query.text, query.sort, query.relation) == \
+        ("Times", "001", "رامشتاين base", "date", "agree")
