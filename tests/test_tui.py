@@ -2,6 +2,7 @@
 
 import asyncio
 
+import pytest
 from textual.widgets import DataTable, Input, Static
 
 from checker.tui.app import BrowseApp, FindingScreen, StoryScreen
@@ -81,3 +82,18 @@ def test_query_parse_keeps_sort_and_reads_fields():
     query = Query.parse("source:Times report:001 رامشتاين base", Query(sort="date", relation="agree"))
     assert (query.source, query.report, query.text, query.sort, query.relation) == \
         ("Times", "001", "رامشتاين base", "date", "agree")
+
+
+@pytest.mark.model
+def test_browse_the_sample_corpus_for_real(sample_dir):
+    from checker import check
+
+    async def steps(app, pilot):
+        assert app.screen.query_one("#stories", DataTable).row_count == len(app.report.stories) >= 2
+        await pilot.press("enter", "tab", "enter")
+        finding = app.screen
+        assert isinstance(finding, FindingScreen) and finding.findings[0].relation.value == "contradict"
+        assert _lit(finding.query_one("#a", ClaimPane)) and _lit(finding.query_one("#b", ClaimPane))
+        await pilot.press("n")
+        assert finding.at == (1 if len(finding.findings) > 1 else 0)
+    _run(check([sample_dir]), steps)

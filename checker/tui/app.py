@@ -102,7 +102,7 @@ class StoryScreen(Screen):
         for n, _ in enumerate(self.story.claims, 1):
             matrix.add_column(f"c{n}", width=3)
         for source, cells in self.story.matrix().items():
-            row = [Text(*STANCE_CELL[cells[c.id]], justify="center") if c.id in cells else Text("·", style="dim")
+            row = [Text(*STANCE_CELL[cells[c.id]], justify="center") if c.id in cells else Text("·", style="dim", justify="center")
                    for c in self.story.claims]
             matrix.add_row(one_line(source, 22), *row)
         findings = self.query_one("#findings", DataTable)
@@ -236,7 +236,7 @@ class BrowseApp(App):
     #search { display: none; height: 3; }
     #search.visible { display: block; }
     #matrix { height: auto; max-height: 8; }
-    #claim-box { height: 5; border-top: solid $primary; }
+    #claim-box { height: 6; border-top: solid $primary; }
     #findings { height: 1fr; }
     #head { height: auto; max-height: 4; }
     .side { width: 1fr; border: round $primary; padding: 0 1; }

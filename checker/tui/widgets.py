@@ -72,7 +72,7 @@ class Query:
         """The matching stories in this query's order."""
         found = [s for s in stories if s.matches(relation=self.relation, kind=self.kind, source=self.source,
                                                  report=self.report, text=self.text)]
-        keys = {"contradictions": lambda s: (-s.contradictions, -s.agreements, s.id),
+        keys = {"contradictions": lambda s: (-s.contradictions, s.id),
                 "agreements": lambda s: (-s.agreements, -s.contradictions, s.id),
                 "claims": lambda s: (-len(s.claims), s.id), "sources": lambda s: (-len(s.sources), s.id),
                 "date": lambda s: (s.first_date is None, s.first_date or 0, s.id)}
