@@ -102,8 +102,8 @@ class StoryScreen(Screen):
         for n, _ in enumerate(self.story.claims, 1):
             matrix.add_column(f"c{n}", width=3)
         for source, cells in self.story.matrix().items():
-            row = [Text(*STANCE_CELL[cells[c.id]], justify="center") if c.id in cells else Text("·", style="dim", justify="center")
-                   for c in self.story.claims]
+            row = [Text(*STANCE_CELL[cells[c.id]], justify="center") if c.id in cells
+                   else Text("·", style="dim", justify="center") for c in self.story.claims]
             matrix.add_row(one_line(source, 22), *row)
         findings = self.query_one("#findings", DataTable)
         findings.add_columns("relation", "kind", "score", "A", "B")

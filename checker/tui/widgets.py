@@ -9,25 +9,16 @@ from rich.text import Text
 from textual.widgets import Static
 
 from ..claims import Claim
+from ..cli.render import STYLE, highlighted
 from ..judge import Relation
 from ..stories import Stance, Story
 from .bidi import BidiText
 
-HIGHLIGHT = "bold black on yellow"
-RELATION_STYLE = {Relation.CONTRADICT: "bold red", Relation.AGREE: "bold green"}
+RELATION_STYLE = {r: STYLE[r] for r in (Relation.CONTRADICT, Relation.AGREE)}
 STANCE_CELL = {Stance.ASSERTS: ("A", "bold"), Stance.REPORTS: ("R", "cyan"), Stance.DENIES: ("D", "magenta"),
                Stance.AGREES: ("✓", "green"), Stance.CONTRADICTS: ("✗", "bold red")}
 LEGEND = "A asserts  R reports  D denies  ✓ agrees with  ✗ contradicts"
 RELATIONS = (None, "contradict", "agree")
-
-
-def highlighted(text: str, spans: list[tuple[int, int]]) -> Text:
-    """``text`` with the differing ``spans`` highlighted."""
-    out = Text(text)
-    for start, end in spans:
-        if 0 <= start < end <= len(text):
-            out.stylize(HIGHLIGHT, start, end)
-    return out
 
 
 class ClaimPane(Static):
