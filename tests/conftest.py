@@ -34,6 +34,16 @@ class FakeEmbedder:
             out[row, 0] += 0.5  # never all-zero
         return out / np.linalg.norm(out, axis=1, keepdims=True)
 
+    def token_states(self, texts: list[str], layers: tuple[int, ...]) -> list[dict[int, np.ndarray]]:
+        """Per text, one row per word: the word's stem hashed to a seeded random vector (same at every layer)."""
+        out = []
+        for text in texts:
+            seeds = [int(hashlib.md5(stem(t.norm).encode()).hexdigest()[:8], 16) for t in tokens(text)]
+            rows = [np.random.default_rng(s).normal(size=self.dimension).astype(np.float32) for s in seeds]
+            rows = rows or [np.ones(self.dimension, np.float32)]
+            out.append({layer: np.array(rows) for layer in layers})
+        return out
+
 
 @pytest.fixture
 def fake_embedder() -> FakeEmbedder:

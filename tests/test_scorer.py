@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from checker.evaluate import evaluate, metrics
-from checker.scorer import PairScorer, TreeEnsemble, export_trees, unmatched_words
+from checker.scorer import LABELS, AttentionHead, PairScorer
 
 from .conftest import SHARED_DATA
 
@@ -21,27 +21,68 @@ def test_metrics_match_a_hand_computed_example():
     assert m["confusion"]["other"] == {"agree": 1, "disagree": 0, "other": 0}
 
 
-def test_exported_trees_reproduce_scikit_learn_without_pickle(tmp_path):
-    from sklearn.ensemble import HistGradientBoostingClassifier
+def test_numpy_head_reproduces_the_torch_head_with_padding():
+    import torch
 
+    from checker.train import _head_module, _padded, export_head
+
+    torch.manual_seed(0)
+    net = _head_module(16, 8, dropout=0.3).eval()
     rng = np.random.default_rng(0)
-    X = rng.normal(size=(300, 5)).astype(np.float32)
-    X[::17, 2] = np.nan
-    y = (X[:, 0] + np.nan_to_num(X[:, 2]) > 0).astype(int) + (X[:, 1] > 1.2)
-    model = HistGradientBoostingClassifier(max_iter=20, random_state=0).fit(X, y)
-    arrays = export_trees(model)
-    np.savez_compressed(tmp_path / "trees.npz", **arrays)
-    (tmp_path / "card.json").write_text('{"platt": [1.0, 0.0], "model": "m"}')
-    scorer = PairScorer.load(tmp_path)
-    assert isinstance(scorer.trees, TreeEnsemble)
-    assert np.abs(scorer.predict_proba(X) - model.predict_proba(X)).max() < 1e-6
-    assert PairScorer.for_model("other", tmp_path) is None
+    a = [rng.normal(size=(n, 16)).astype(np.float32) for n in (3, 7, 5)]
+    b = [rng.normal(size=(n, 16)).astype(np.float32) for n in (6, 2, 5)]
+    with torch.no_grad():
+        expected = net(*_padded(a), *_padded(b)).numpy()
+    head = AttentionHead(8, export_head(net))
+    got = np.array([head.logits(x, y) for x, y in zip(a, b)])
+    assert np.abs(got - expected).max() < 1e-4
 
 
-def test_unmatched_words_ignore_morphological_variants():
-    only_a, only_b = unmatched_words("ارتفاع أسعار النفط في الأسواق", "انخفاض سعر النفط في السوق")
-    assert "ارتفاع" in only_a and "انخفاض" in only_b
-    assert "النفط" not in only_a + only_b
+def test_head_is_symmetric_in_the_two_claims():
+    rng = np.random.default_rng(1)
+    weights = {"ln_w": np.ones(4), "ln_b": np.zeros(4), "f_w": rng.normal(size=(4, 5)), "f_b": rng.normal(size=5),
+               "g_w": rng.normal(size=(20, 5)), "g_b": rng.normal(size=5), "h1_w": rng.normal(size=(20, 5)),
+               "h1_b": rng.normal(size=5), "h2_w": rng.normal(size=(5, 3)), "h2_b": rng.normal(size=3)}
+    head = AttentionHead(0, weights)
+    a, b = rng.normal(size=(3, 4)), rng.normal(size=(6, 4))
+    assert np.allclose(head.logits(a, b), head.logits(b, a), atol=1e-5)
+    assert not np.allclose(head.logits(a, b), head.logits(a, a[::-1] * 2), atol=1e-3)
+
+
+def _write_pairs(path, rows):
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["s1", "s2", "stance"])
+        writer.writerows(rows)
+
+
+def test_train_writes_a_scorer_that_learns_a_swapped_word(tmp_path, fake_embedder):
+    """Disagree pairs replace one word by its opposite; agree pairs drop or repeat a word. Held-out
+    sentences must be told apart after training, and the card must say how the scorer was made."""
+    from checker.train import PARAMS, train_scorer
+
+    subjects = ["oil", "gold", "wheat", "coffee", "copper", "rice", "sugar", "cotton", "silver", "corn"]
+    rows = []
+    for s in subjects:
+        rows += [(f"{s} prices rise sharply", f"{s} prices fall sharply", "disagree"),
+                 (f"{s} prices rise sharply", f"{s} prices rise", "agree"),
+                 (f"{s} output falls", f"{s} output rises", "disagree"),
+                 (f"{s} output falls", f"{s} output falls again", "agree"),
+                 (f"{s} exports rise", "the team won the cup", "other")]
+    _write_pairs(tmp_path / "train.csv", rows[:40])
+    _write_pairs(tmp_path / "dev.csv", rows[40:])
+    params = {**PARAMS, "hidden": 16, "epochs": 30, "heads": [0, 1], "batch": 8, "lr": 3e-3}
+    card = train_scorer(tmp_path / "train.csv", tmp_path / "dev.csv", fake_embedder, out=tmp_path / "scorer",
+                        params=params)
+    assert card["model"] == fake_embedder.model_id and card["heads"] == [0, 1]
+    assert len(card["data"]["train"]["sha256"]) == 64 and card["data"]["train"]["pairs"] == 40
+    assert not (tmp_path / "scorer.partial").exists()
+    scorer = PairScorer.for_model(fake_embedder.model_id, tmp_path / "scorer")
+    proba = scorer.score_texts([("corn prices rise sharply", "corn prices fall sharply"),
+                                ("corn prices rise sharply", "corn prices rise")], fake_embedder)
+    assert proba[0].argmax() == LABELS.index("disagree") and proba[1].argmax() == LABELS.index("agree")
+    assert scorer.contradiction_score(proba)[0] > 0.5 > scorer.contradiction_score(proba)[1]
+    assert PairScorer.for_model("another/model", tmp_path / "scorer") is None
 
 
 def test_eval_on_a_small_labelled_file_with_nli_labels(tmp_path, fake_embedder):
@@ -56,11 +97,11 @@ def test_eval_on_a_small_labelled_file_with_nli_labels(tmp_path, fake_embedder):
     class Constant:
         card = {}
 
-        def predict_proba(self, X):
-            return np.tile([0.2, 0.7, 0.1], (len(X), 1))
+        def score_texts(self, pairs, encoder):
+            return np.tile([0.2, 0.7, 0.1], (len(pairs), 1))
 
-        def contradiction_score(self, X):
-            return np.full(len(X), 0.7)
+        def contradiction_score(self, proba):
+            return np.full(len(proba), 0.7)
 
     result = evaluate(path, fake_embedder, Constant())
     assert [r["gold"] for r in result.rows] == ["disagree", "agree", "other"]
@@ -81,4 +122,4 @@ def test_trained_scorer_on_ans_dev_matches_its_card():
     result = evaluate(SHARED_DATA / "ans" / "stance_dev.csv", embedder, scorer)
     card = scorer.card["dev"]
     assert result.metrics["macro_f1_agree_disagree"] == pytest.approx(card["macro_f1_agree_disagree"], abs=0.01)
-    assert result.metrics["macro_f1_agree_disagree"] > 0.7
+    assert result.metrics["macro_f1_agree_disagree"] > 0.75
