@@ -7,8 +7,8 @@ For each encoder (the fp32 default is always measured first, as the baseline), o
 claims and the distinct ANS dev sentences (../shared/data/ans/stance_dev.csv):
 - texts/s encoding the ANS sentences (best of --repeat runs, after a warm-up), and the ratio to fp32;
 - for e5 variants, cosine to the fp32 vectors (min, mean) on both text sets;
-- cosine AUC on ANS dev pairs: same-event pairs (agree/disagree) against 'other' pairs, and agree
-  pairs against randomly re-paired sentences (seed 13).
+- cosine AUC on ANS dev pairs: same-event pairs (agree/disagree) against 'other' pairs, agree
+  pairs against randomly re-paired sentences (seed 13), and agree against disagree pairs.
 --judge adds `checker eval` metrics on ANS dev with the stored (fp32-trained) pair scorer on each e5 variant.
 Throughput on a shared machine is noisy: the load average is printed beside the figures.
 """
@@ -59,7 +59,8 @@ def aucs(embedder, rows: list[dict]) -> tuple[float, float]:
     shuffled = list(range(len(rows)))
     random.Random(13).shuffle(shuffled)
     random_cos = np.array([a[i] @ b[j] for i, j in enumerate(shuffled) if i != j])
-    return auc(cos[label != "other"], cos[label == "other"]), auc(cos[label == "agree"], random_cos)
+    return (auc(cos[label != "other"], cos[label == "other"]), auc(cos[label == "agree"], random_cos),
+            auc(cos[label == "agree"], cos[label == "disagree"]))
 
 
 def main() -> None:
@@ -67,6 +68,8 @@ def main() -> None:
     parser.add_argument("--models", default="e5-small-int8,use-multilingual-int8")
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--judge", action="store_true")
+    parser.add_argument("--threads", type=int, default=0, help="threads per encoder (0: the runtime's default); "
+                        "1 gives the per-worker throughput of a Ray worker")
     args = parser.parse_args()
     from checker.claims import split_claims
     from checker.config import DEFAULT_MODEL, Config
@@ -83,6 +86,11 @@ def main() -> None:
     base_rate = None
     for name in [DEFAULT_MODEL, *args.models.split(",")]:
         embedder = base if name == DEFAULT_MODEL else embedder_from_config(Config(model=name))
+        if args.threads:
+            import torch
+
+            torch.set_num_threads(args.threads)
+            embedder.threads = args.threads  # onnxruntime encoders read it when they load
         rate = throughput(embedder, sentences, args.repeat)
         base_rate = base_rate or rate
         load = os.getloadavg()[0]
@@ -91,8 +99,9 @@ def main() -> None:
             for key, texts in (("claims", claims), ("ans", sentences)):
                 cos = np.sum(embedder.embed(texts) * reference[key], axis=1)
                 line += f"  cos-to-fp32 {key} min {cos.min():.4f} mean {cos.mean():.4f}"
-        same_event, agree_random = aucs(embedder, rows)
-        print(line + f"  AUC same-event/other {same_event:.3f}  agree/random {agree_random:.3f}", flush=True)
+        same_event, agree_random, agree_disagree = aucs(embedder, rows)
+        print(line + f"  AUC same-event/other {same_event:.3f}  agree/random {agree_random:.3f}  "
+              f"agree/disagree {agree_disagree:.3f}", flush=True)
         if args.judge and (name.startswith("e5") or name == DEFAULT_MODEL):
             from checker.evaluate import evaluate
             from checker.scorer import PairScorer
