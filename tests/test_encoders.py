@@ -138,3 +138,14 @@ def test_use_encoder_puts_a_paraphrase_closer_than_an_unrelated_sentence() -> No
         pytest.skip(str(exc))
     assert vectors.shape == (3, 512) and np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-5)
     assert vectors[0] @ vectors[1] > vectors[0] @ vectors[2] + 0.1
+
+
+def test_index_build_help_imports_no_runtime() -> None:
+    import subprocess
+    import sys
+
+    code = ("import sys; from checker.cli import app; from typer.testing import CliRunner; "
+            "CliRunner().invoke(app, ['index', 'build', '--help']); "
+            "print([m for m in ('torch', 'faiss', 'onnxruntime', 'onnx', 'ray') if m in sys.modules])")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"
