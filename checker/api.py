@@ -16,7 +16,7 @@ import numpy as np
 
 from .claims import Claim, find_attribution, split_claims, unify_sources
 from .config import Config
-from .embed import Embedder, SentenceTransformerEmbedder, TokenEncoder
+from .embed import Embedder, TokenEncoder, embedder_from_config
 from .errors import IndexStoreError
 from .index import Index
 from .ingest import read_paths
@@ -40,7 +40,7 @@ class _Session:
 
 def _session(config: Config | None, embedder: Embedder | None, notify: Notify | None) -> _Session:
     config = config or Config()
-    return _Session(config, embedder or SentenceTransformerEmbedder.from_config(config, notify))
+    return _Session(config, embedder or embedder_from_config(config, notify))
 
 
 def _pair_input(claim: Claim) -> PairInput:

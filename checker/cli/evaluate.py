@@ -21,9 +21,9 @@ def calibrate_cli(pairs: Path = typer.Argument(..., help="CSV with s1,s2,stance 
     Example: checker calibrate ../shared/data/ans/stance_train.csv
     """
     from ..calibrate import calibrate, file_sha256, read_pairs, store
-    from ..embed import SentenceTransformerEmbedder
+    from ..embed import embedder_from_config
 
-    embedder = SentenceTransformerEmbedder.from_config(config_from(model=model), notify)
+    embedder = embedder_from_config(config_from(model=model), notify)
     entry = calibrate(read_pairs(pairs), embedder)
     entry.update(data=pairs.name, data_sha256=file_sha256(pairs))
     typer.echo(f"{embedder.model_id}: unrelated {entry['unrelated']:.4f}, related {entry['related']:.4f} "
@@ -43,10 +43,10 @@ def train_cli(train: Path = typer.Option(..., "--train", help="Training pairs CS
 
     Example: checker train --train ../shared/data/ans/stance_train.csv --dev ../shared/data/ans/stance_dev.csv
     """
-    from ..embed import SentenceTransformerEmbedder
+    from ..embed import embedder_from_config
     from ..train import train_scorer
 
-    embedder = SentenceTransformerEmbedder.from_config(config_from(model=model), notify)
+    embedder = embedder_from_config(config_from(model=model), notify)
     card = train_scorer(train, dev, embedder, seed=seed)
     dev_metrics = card["dev"]
     typer.echo(f"dev: accuracy {dev_metrics['accuracy']:.4f}, macro-F1 {dev_metrics['macro_f1']:.4f}, "
@@ -61,10 +61,10 @@ def eval_cli(pairs: Path = typer.Argument(..., help="CSV with s1,s2,stance (agre
     """Judge labelled pairs and print accuracy, per-class precision/recall/F1, macro-F1 and the confusion matrix."""
     import json
 
-    from ..embed import SentenceTransformerEmbedder
+    from ..embed import embedder_from_config
     from ..evaluate import evaluate
 
-    embedder = SentenceTransformerEmbedder.from_config(config_from(model=model), notify)
+    embedder = embedder_from_config(config_from(model=model), notify)
     result = evaluate(pairs, embedder)
     if output_format.value == "json":
         typer.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))

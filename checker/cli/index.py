@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict
+from enum import Enum
 from pathlib import Path
 
 import typer
@@ -12,6 +13,34 @@ from .app import handle_errors, index_app, notify, progress_bar
 from .options import ModelOption, config_from
 
 IndexOption = typer.Option(..., "--index", "-i", help="Index folder, e.g. indexes/sample.")
+class Engine(str, Enum):
+    """Where ``index build``/``add`` encode claims."""
+
+    local = "local"
+    ray = "ray"
+
+
+EngineOption = typer.Option(Engine.local, "--engine", help="Where claims are encoded: local, or ray (a Ray cluster; "
+                            "pip install 'checker[ray]').")
+AddressOption = typer.Option(None, "--address", help="Ray cluster address (ray://HOST:10001, or auto); without it "
+                             "--engine ray starts a local Ray instance.")
+WorkersOption = typer.Option(2, "--workers", min=1, help="Ray encoder workers, one CPU each.")
+
+
+def _embedder(model: str | None, engine: Engine, address: str | None, workers: int):
+    from ..embed import embedder_from_config
+
+    embedder = embedder_from_config(config_from(model=model), notify)
+    if engine is Engine.local:
+        return embedder
+    from ..distributed import RayEmbedder
+
+    return RayEmbedder(embedder, address=address, workers=workers)
+
+
+def _progress(progress, engine: Engine):
+    # progress embeds in chunks of 128 claims; Ray needs every claim in one call to spread shards over its workers
+    return progress if engine is Engine.local else None
 
 
 def _summary(index, verb: str) -> None:
@@ -22,26 +51,33 @@ def _summary(index, verb: str) -> None:
 @index_app.command("build")
 @handle_errors
 def build_cli(paths: list[Path] = typer.Argument(..., help="Report files or folders."),
-              index: Path = IndexOption, model: str | None = ModelOption) -> None:
-    """Build an index from reports, replacing any index already in that folder (atomically)."""
+              index: Path = IndexOption, model: str | None = ModelOption, engine: Engine = EngineOption,
+              address: str | None = AddressOption, workers: int = WorkersOption) -> None:
+    """Build an index from reports, replacing any index already in that folder (atomically).
+
+    Example: checker index build reports/ --index indexes/big --engine ray --address ray://head:10001 --workers 32
+    """
     from ..api import build_index
 
+    embedder = _embedder(model, engine, address, workers)
     with progress_bar() as progress:
-        built = build_index([str(p) for p in paths], index, config=config_from(model=model), notify=notify,
-                            progress=progress)
+        built = build_index([str(p) for p in paths], index, config=config_from(model=model), embedder=embedder,
+                            notify=notify, progress=_progress(progress, engine))
     _summary(built, "built")
 
 
 @index_app.command("add")
 @handle_errors
 def add_cli(paths: list[Path] = typer.Argument(..., help="Report files or folders."),
-            index: Path = IndexOption, model: str | None = ModelOption) -> None:
+            index: Path = IndexOption, model: str | None = ModelOption, engine: Engine = EngineOption,
+            address: str | None = AddressOption, workers: int = WorkersOption) -> None:
     """Add reports to an index; reports already stored (same content hash) are skipped."""
     from ..api import build_index
 
     with progress_bar() as progress:
-        result = build_index([str(p) for p in paths], index, config=config_from(model=model), add=True,
-                             notify=notify, progress=progress)
+        result = build_index([str(p) for p in paths], index, config=config_from(model=model),
+                             embedder=_embedder(model, engine, address, workers), add=True, notify=notify,
+                             progress=_progress(progress, engine))
     _summary(result, "updated")
 
 

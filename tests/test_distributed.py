@@ -1,0 +1,42 @@
+"""Encoding on Ray: shards in order, and a two-worker local Ray build equals a local build."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+from typer.testing import CliRunner
+
+from checker.cli import app
+from checker.distributed import shards
+from checker.embed import SentenceTransformerEmbedder
+from checker.index import Index
+
+from .conftest import FakeEmbedder
+
+
+def test_shards_cover_the_range_in_order() -> None:
+    assert shards(7, 3) == [(0, 3), (3, 6), (6, 7)]
+    assert shards(6, 3) == [(0, 3), (3, 6)] and shards(0, 3) == []
+
+
+def test_ray_build_with_two_workers_equals_local_build(tmp_path: Path, sample_dir: Path,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    pytest.importorskip("ray")
+    monkeypatch.setattr(SentenceTransformerEmbedder, "from_config",
+                        classmethod(lambda cls, c, n=None: FakeEmbedder()))
+    runner = CliRunner()
+    local = runner.invoke(app, ["index", "build", str(sample_dir), "--index", str(tmp_path / "local")])
+    assert local.exit_code == 0, local.output
+    driver_side = FakeEmbedder()
+    monkeypatch.setattr(SentenceTransformerEmbedder, "from_config", classmethod(lambda cls, c, n=None: driver_side))
+    monkeypatch.setattr("checker.distributed.DEFAULT_SHARD_SIZE", 16)  # several shards per worker
+    distributed = runner.invoke(app, ["index", "build", str(sample_dir), "--index", str(tmp_path / "ray"),
+                                      "--engine", "ray", "--workers", "2"])
+    assert distributed.exit_code == 0, distributed.output
+    a, b = Index.open(tmp_path / "local"), Index.open(tmp_path / "ray")
+    assert [c.id for c in a.claims()] == [c.id for c in b.claims()] and len(a.claims()) > 32
+    assert np.array_equal(a.vectors(), b.vectors())
+    assert a.info().model == b.info().model
+    assert driver_side.calls == []  # every claim was encoded by a worker's copy
