@@ -19,7 +19,7 @@ from .config import Config
 from .embed import Embedder, TokenEncoder, embedder_from_config
 from .errors import IndexStoreError
 from .index import Index
-from .ingest import read_paths
+from .ingest import Document, read_paths
 from .judge import Calibration, PairInput, Relation, RuleJudge, Verdict
 from .pairs import pairs_from_vectors
 from .progress import Progress, embed_with_progress, resolve
@@ -43,8 +43,15 @@ def _session(config: Config | None, embedder: Embedder | None, notify: Notify | 
     return _Session(config, embedder or embedder_from_config(config, notify))
 
 
-def _pair_input(claim: Claim) -> PairInput:
-    return PairInput(claim.text, claim.body, claim.attribution.how)
+def _pair_input(claim: Claim, dates: dict[str, str] | None = None) -> PairInput:
+    return PairInput(claim.text, claim.body, claim.attribution.how, (dates or {}).get(claim.report_id))
+
+
+def report_dates(documents: list[Document]) -> dict[str, str]:
+    """``{report id: YYYY-MM-DD}`` for the reports whose date can be read (relative dates resolve against it)."""
+    from .stories import parse_date
+
+    return {d.id: found.isoformat() for d in documents if (found := parse_date(d.date))}
 
 
 def pair_input_from_text(text: str) -> PairInput:
@@ -54,7 +61,8 @@ def pair_input_from_text(text: str) -> PairInput:
     return PairInput(text, (body, len(text)), how)
 
 
-def _idf(claims: list[Claim], signals: Callable[[PairInput], ClaimSignals]) -> dict[str, float]:
+def _idf(claims: list[Claim], signals: Callable[[PairInput], ClaimSignals],
+         dates: dict[str, str] | None = None) -> dict[str, float]:
     """Rarity weights of words across reports: 1.0 for a word of one report, less for common ones.
 
     Counting reports rather than claims keeps a report's own topic word («بانتسير»
@@ -64,7 +72,7 @@ def _idf(claims: list[Claim], signals: Callable[[PairInput], ClaimSignals]) -> d
     df: Counter[str] = Counter()
     words: dict[str, set[str]] = {}
     for claim in claims:
-        words.setdefault(claim.report_id, set()).update(signals(_pair_input(claim)).anchors)
+        words.setdefault(claim.report_id, set()).update(signals(_pair_input(claim, dates)).anchors)
     for found in words.values():
         df.update(found)
     n = max(3, len(words) + 1)
@@ -85,11 +93,12 @@ def calibration_for(model_id: str, vectors: np.ndarray, seed: int = 0) -> Calibr
 
 def judge_claims(claims: list[Claim], vectors: np.ndarray, model_id: str, config: Config,
                  queries: list[int] | None = None,
-                 encoder: Embedder | None = None) -> list[Finding]:
+                 encoder: Embedder | None = None, dates: dict[str, str] | None = None) -> list[Finding]:
     """Find and judge candidate pairs among ``claims`` (rows of ``vectors``).
 
     Only pairs of different reports, or of different sources within a report,
-    are judged; with ``queries``, only pairs touching those rows.
+    are judged; with ``queries``, only pairs touching those rows. ``encoder`` gives
+    the learned pair score; ``dates`` (:func:`report_dates`) resolves relative dates.
     """
     def allowed(i: int, j: int) -> bool:
         a, b = claims[i], claims[j]
@@ -101,8 +110,8 @@ def judge_claims(claims: list[Claim], vectors: np.ndarray, model_id: str, config
     # word rarity over the claims that take part in a pair (not the whole index: that grows without bound)
     involved = sorted({k for i, j, _ in pairs for k in (i, j)} | set(queries or []))
     judge = RuleJudge(calibration)
-    judge.idf = _idf([claims[k] for k in involved] if queries is not None else claims, judge.signals)
-    verdicts = judge.judge([(_pair_input(claims[i]), _pair_input(claims[j]), s) for i, j, s in pairs])
+    judge.idf = _idf([claims[k] for k in involved] if queries is not None else claims, judge.signals, dates)
+    verdicts = judge.judge([(_pair_input(claims[i], dates), _pair_input(claims[j], dates), s) for i, j, s in pairs])
     kept = [(i, j, v) for (i, j, _), v in zip(pairs, verdicts)
             if v.relation is not Relation.UNRELATED and v.score >= config.min_score]
     scores = pair_scores([(claims[i].proposition, claims[j].proposition) for i, j, _ in kept], encoder) if encoder else [None] * len(kept)
@@ -157,6 +166,7 @@ def check(paths: list[str | Path], *, against: str | Path | None = None, config:
     new_claims = [c for doc in corpus.documents for c in split_claims(doc)]
     stored_claims: list[Claim] = []
     stored_vectors = None
+    stored_documents: list[Document] = []
     if against is not None:
         index = Index.open(against)
         index.require_model(session.embedder.model_id)
@@ -165,12 +175,13 @@ def check(paths: list[str | Path], *, against: str | Path | None = None, config:
         keep = [i for i, c in enumerate(stored) if c.report_id not in new_ids]
         stored_claims = [stored[i] for i in keep]
         stored_vectors = index.vectors()[keep]
+        stored_documents = index.documents()
     all_claims = unify_sources(stored_claims + new_claims)
     new_vectors = embed_with_progress(session.embedder.embed, [c.proposition for c in new_claims], resolve(progress))
     vectors = new_vectors if stored_vectors is None else np.vstack([stored_vectors, new_vectors])
     queries = list(range(len(stored_claims), len(all_claims))) if stored_claims else None
     findings = judge_claims(all_claims, vectors, session.embedder.model_id, session.config, queries,
-                            session.embedder)
+                            session.embedder, report_dates(stored_documents + corpus.documents))
     return Report(corpus.documents, all_claims[len(stored_claims):], findings, corpus.skipped,
                   session.embedder.model_id, len(stored_claims))
 
@@ -240,5 +251,7 @@ def check_index(index: str | Path | Index, *, config: Config | None = None, embe
     session = _session(config, embedder, notify)
     index.require_model(session.embedder.model_id)
     claims = index.claims()
-    findings = judge_claims(claims, index.vectors(), index.model_id, session.config, None, session.embedder)
-    return Report(index.documents(), claims, findings, [], index.model_id, 0)
+    documents = index.documents()
+    findings = judge_claims(claims, index.vectors(), index.model_id, session.config, None, session.embedder,
+                            report_dates(documents))
+    return Report(documents, claims, findings, [], index.model_id, 0)

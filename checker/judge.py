@@ -89,6 +89,7 @@ class PairInput:
     text: str
     body: tuple[int, int]
     how: str = "asserted"
+    date: str | None = None  # the report's date, YYYY-MM[-DD], for relative dates («العام الماضي»)
 
 
 @dataclass(frozen=True)
@@ -156,7 +157,7 @@ class RuleJudge:
 
     def _read(self, side: PairInput) -> ClaimSignals:
         start, end = side.body
-        sig = read_signals(side.text[start:end], side.how, offset=start)
+        sig = read_signals(side.text[start:end], side.how, offset=start, reference=side.date)
         if side.how == "denied" and sig.negations and sig.negations[0].key == "denied":
             cue = side.text[:start].split()
             verb = next((w for w in cue if w.strip("و") in _DENIAL_VERBS or w in _DENIAL_VERBS), None)

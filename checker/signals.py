@@ -32,6 +32,19 @@ MONTHS = {
 }
 WEEKDAYS = {"الاثنين": 1, "الثلاثاء": 2, "الاربعاء": 3, "الخميس": 4, "الجمعه": 5, "السبت": 6, "الاحد": 7,
             "monday": 1, "tuesday": 2, "wednesday": 3, "thursday": 4, "friday": 5, "saturday": 6, "sunday": 7}
+# Relative dates: (unit, shift) from the report's date. A leading «و»/«ب»/«ف» is stripped before lookup.
+RELATIVE_DATES = {
+    **{f"{unit} {word}": (kind, shift)
+       for kind, units in (("year", ("العام", "السنه", "عام")), ("month", ("الشهر", "شهر")))
+       for unit in units
+       for words, shift in ((("الماضي", "الماضيه", "المنصرم", "المنصرمه", "السابق"), -1),
+                            (("الحالي", "الحاليه", "الجاري", "الجاريه"), 0),
+                            (("المقبل", "المقبله", "القادم", "القادمه"), 1))
+       for word in words},
+    "هذا العام": ("year", 0), "هذه السنه": ("year", 0), "هذا الشهر": ("month", 0),
+    "last year": ("year", -1), "this year": ("year", 0), "next year": ("year", 1),
+    "last month": ("month", -1), "this month": ("month", 0), "next month": ("month", 1),
+}
 SCALES = {"الف": 1e3, "آلاف": 1e3, "الاف": 1e3, "مليون": 1e6, "ملايين": 1e6, "مليار": 1e9, "مليارات": 1e9,
           "بليون": 1e9, "thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12, "ترليون": 1e12}
 NUMBER_WORDS = {"واحد": 1, "اثنان": 2, "اثنين": 2, "ثلاثه": 3, "اربعه": 4, "خمسه": 5, "سته": 6, "سبعه": 7,
@@ -214,10 +227,32 @@ def _locative(toks: list[Token], i: int, name: str) -> bool:
 _NUM = re.compile(r"\d+(?:[.,]\d+)?")
 
 
-def _numbers_and_dates(toks: list[Token]) -> tuple[list[Fact], list[Fact]]:
+def _relative_date(phrase: str, reference: tuple[int, int]) -> str | None:
+    """«العام الماضي» with a report of 2024-05 → ``2023``; «الشهر المقبل» → ``2024-06``."""
+    words = phrase.split()
+    if words[0][:1] in "وبف" and words[0][1:4] in ("الع", "الش", "الس", "هذ"):
+        phrase = " ".join([words[0][1:], *words[1:]])
+    if phrase not in RELATIVE_DATES:
+        return None
+    unit, shift = RELATIVE_DATES[phrase]
+    year, month = reference
+    if unit == "year":
+        return f"{year + shift}"
+    month0 = year * 12 + month - 1 + shift
+    return f"{month0 // 12}-{month0 % 12 + 1:02d}"
+
+
+def _numbers_and_dates(toks: list[Token], reference: tuple[int, int] | None = None) -> tuple[list[Fact], list[Fact]]:
     numbers, dates, used = [], [], set()
     norms = [t.norm for t in toks]
+    for i in range(len(toks) - 1) if reference else ():
+        key = _relative_date(f"{norms[i]} {norms[i + 1]}", reference)
+        if key:
+            dates.append(Fact("date", key, f"{toks[i].text} {toks[i + 1].text}", (toks[i].start, toks[i + 1].end)))
+            used.update({i, i + 1})
     for i, tok in enumerate(toks):
+        if i in used:
+            continue
         n = 2 if i + 1 < len(toks) and " ".join(norms[i:i + 2]) in MONTHS else 1 if tok.norm in MONTHS else 0
         ambiguous = tok.norm == "اب" or (tok.norm == "may" and not (i + 1 < len(toks) and toks[i + 1].norm.isdigit()))
         if n and not ambiguous:
@@ -283,19 +318,22 @@ def concept(word: str, gaz: dict) -> str | None:
     return None
 
 
-def read_signals(text: str, how: str = "asserted", offset: int = 0) -> ClaimSignals:
+def read_signals(text: str, how: str = "asserted", offset: int = 0, reference: str | None = None) -> ClaimSignals:
     """Read the typed facts of a claim's asserted content.
 
     Args:
         text: the asserted content (``Claim.proposition``) or a whole sentence.
         how: the attribution verb; ``denied`` makes the claim negative.
         offset: added to every span (the content's offset within the claim).
+        reference: the report's date as ``YYYY-MM[-DD]``; relative dates («العام الماضي», "next month")
+            are resolved against it, and ignored without it.
     """
     gaz = gazetteer()
     toks = tokens(text, offset)
     sig = ClaimSignals(toks, text, offset)
     sig.places = _places(toks, gaz)
-    sig.numbers, sig.dates = _numbers_and_dates(toks)
+    ref = re.match(r"((?:19|20)\d\d)-(\d\d)", reference or "")
+    sig.numbers, sig.dates = _numbers_and_dates(toks, (int(ref[1]), int(ref[2])) if ref else None)
     for canon, start, end in designations(text):
         sig.names[canon] = Fact("name", canon, text[start:end], (start + offset, end + offset))
     for m in re.finditer(r"[«\"“]([^»\"”]{2,30})[»\"”]", text):

