@@ -29,7 +29,7 @@ _CALIBRATION = Path(__file__).parent / "data" / "calibration.json"
 SAME_EVENT_GATE = 0.5
 STANCE_GATE = 0.4
 # How sure a difference of each kind makes a contradiction, once the gate has passed.
-_STRENGTH = {"negation": 0.95, "location": 0.9, "number": 0.85, "date": 0.8, "antonym": 0.8}
+_STRENGTH = {"negation": 0.95, "location": 0.9, "number": 0.85, "date": 0.8, "antonym": 0.8, "actor": 0.75}
 
 
 class Relation(str, Enum):
@@ -200,7 +200,8 @@ class RuleJudge:
 
 def _reason(d: Difference) -> str:
     labels = {"negation": "one denies or negates what the other asserts", "location": "different places",
-              "number": "different figures", "date": "different dates", "antonym": "opposite words"}
+              "number": "different figures", "date": "different dates", "antonym": "opposite words",
+              "actor": "different doers of the same action"}
     return f"{d.kind}: «{d.a_text}» vs «{d.b_text}» ({labels.get(d.kind, 'differ')})"
 
 
@@ -280,6 +281,38 @@ def _place_conflicts(a: ClaimSignals, b: ClaimSignals) -> list[Difference]:
     return sorted(conflicts, key=lambda d: -d.weight)[:1]
 
 
+def _countries(sig: ClaimSignals) -> dict[int, str]:
+    """``{token index: country key}`` for the tokens that name a country or its people («الروسية»)."""
+    at = {tok.start: key for key, tok in sig.anchors.items() if key.startswith("country:")}
+    return {i: at[t.start] for i, t in enumerate(sig.tokens) if t.start in at}
+
+
+def _actors(sig: ClaimSignals, shared: set[str]) -> dict[str, tuple[str, int]]:
+    """``{shared word: (actor, token)}``: the country right after a shared word (Arabic verb-first order,
+    «قصفت إسرائيل الميناء») or right before it (English "Israel struck the port")."""
+    countries = _countries(sig)
+    found: dict[str, tuple[str, int]] = {}
+    for i, tok in enumerate(sig.tokens):
+        j = i + 1 if "\u0600" <= tok.norm[:1] <= "\u06ff" else i - 1
+        if tok.stem in shared and j in countries:
+            found.setdefault(tok.stem, (countries[j], j))
+    return found
+
+
+def _actor_conflicts(a: ClaimSignals, b: ClaimSignals) -> list[Difference]:
+    """One shared action, two different doers: each claim puts a different country in the doer's slot of the
+    same word, and neither claim mentions the other's country anywhere (else both may take part)."""
+    shared = set(a.anchors) & set(b.anchors)
+    actors_a, actors_b = _actors(a, shared), _actors(b, shared)
+    all_a, all_b = set(_countries(a).values()), set(_countries(b).values())
+    for word, (key_a, i) in actors_a.items():
+        key_b, j = actors_b.get(word, (None, -1))
+        if key_b and key_a != key_b and key_a not in all_b and key_b not in all_a:
+            ta, tb = a.tokens[i], b.tokens[j]
+            return [Difference("actor", ta.text, tb.text, (ta.start, ta.end), (tb.start, tb.end))]
+    return []
+
+
 def _same_value(kind: str, x: str, y: str) -> bool:
     """Whether two keys can name the same value (dates compare at their common granularity)."""
     if kind != "date" or x.startswith("weekday") or y.startswith("weekday"):
@@ -335,4 +368,5 @@ def find_differences(a: ClaimSignals, b: ClaimSignals) -> list[Difference]:
     found += _value_conflicts("date", a.dates, b.dates)
     for x, y in antonym_pairs(a, b)[:1]:
         found.append(Difference("antonym", x.text, y.text, x.span, y.span))
+    found += _actor_conflicts(a, b)
     return sorted(found, key=lambda d: -d.weight)

@@ -315,6 +315,8 @@ def concept(word: str, gaz: dict) -> str | None:
     for cand in (word, word[1:] if word[:1] in "وبل" else word, word[2:] if word.startswith("لل") else word):
         if cand in _DEMONYMS:
             return "country:" + _DEMONYMS[cand]
+    if word.isascii() and word in gaz["countries"]:  # one-word English names ("israel", "france")
+        return "country:" + gaz["countries"][word]
     return None
 
 

@@ -27,7 +27,7 @@ from .evaluate import metrics
 from .scorer import DEFAULT_SCORER, HEAD_KEYS, LABELS, PairScorer, States
 
 PARAMS = {"hidden": 200, "epochs": 12, "batch": 32, "lr": 1e-3, "dropout": 0.2, "weight_decay": 0.01,
-          "label_smoothing": 0.05, "class_weight": [1.0, 1.0, 3.0], "heads": [6, 8, 10]}
+          "label_smoothing": 0.05, "class_weight": [1.0, 1.0, 3.0], "heads": [6, 8, 10, 6, 8, 10]}
 
 
 def _head_module(dim: int, hidden: int, dropout: float):
@@ -164,7 +164,7 @@ def train_scorer(train_csv: str | Path, dev_csv: str | Path, encoder: TokenEncod
     arrays: dict[str, np.ndarray] = {}
     for n, layer in enumerate(layers):
         weights = train_head(augmented, states, layer, seed=seed + n, params=params, log=log)
-        arrays.update({f"{n}.{k}": weights[k].astype(np.float32) for k in HEAD_KEYS})
+        arrays.update({f"{n}.{k}": weights[k].astype(np.float16) for k in HEAD_KEYS})  # halves the file
 
     out = Path(out)
     tmp = out.with_name(out.name + ".partial")

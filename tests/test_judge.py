@@ -134,3 +134,25 @@ def test_report_dates_read_iso_and_arabic_dates_and_skip_unreadable_ones():
             Document(id="c", path="c.txt", text="x", title="", date="غير معروف"),
             Document(id="d", path="d.txt", text="x", title="")]
     assert report_dates(docs) == {"a": "2024-05-10", "b": "2024-12-28"}
+
+
+@pytest.mark.parametrize("a,b", [
+    ("قصفت إسرائيل ميناء الحديدة فجر اليوم", "قصفت تركيا ميناء الحديدة فجر اليوم"),
+    ("أسقطت الدفاعات الروسية الطائرة المسيرة فوق البحر الأسود",
+     "أسقطت الدفاعات الأوكرانية الطائرة المسيرة فوق البحر الأسود"),
+    ("Israel struck the port at dawn", "France struck the port at dawn"),
+])
+def test_different_doers_of_one_action_contradict(a, b):
+    verdict = judge(a, b)
+    assert verdict.relation is Relation.CONTRADICT and verdict.kind == "actor"
+
+
+@pytest.mark.parametrize("a,b", [
+    # both countries take part in one claim: the other names one of them
+    ("قصفت تركيا ميناء الحديدة فجر اليوم بالتعاون مع روسيا", "قصفت روسيا ميناء الحديدة فجر اليوم"),
+    ("Israel struck the port at dawn with France", "France struck the port at dawn"),
+    # a different partner is not a different doer
+    ("وقعت روسيا اتفاقا مع تركيا لتوريد الغاز", "وقعت روسيا اتفاقا مع الهند لتوريد الغاز"),
+])
+def test_a_second_participant_or_partner_is_not_a_different_doer(a, b):
+    assert judge(a, b).kind != "actor"
