@@ -14,10 +14,10 @@ from pathlib import Path
 
 import numpy as np
 
+from .build import Progress, write_chunked
 from .claims import Claim, find_attribution, split_claims, unify_sources
 from .config import Config
 from .embed import Embedder, SentenceTransformerEmbedder
-from .errors import IndexStoreError
 from .index import Index
 from .ingest import read_paths
 from .judge import Calibration, PairInput, Relation, RuleJudge, Verdict
@@ -84,17 +84,19 @@ def calibration_for(model_id: str, vectors: np.ndarray, seed: int = 0) -> Calibr
 
 def judge_claims(claims: list[Claim], vectors: np.ndarray, model_id: str, config: Config,
                  queries: list[int] | None = None,
-                 embed: Callable[[list[str]], np.ndarray] | None = None) -> list[Finding]:
+                 embed: Callable[[list[str]], np.ndarray] | None = None,
+                 calibration: Calibration | None = None) -> list[Finding]:
     """Find and judge candidate pairs among ``claims`` (rows of ``vectors``).
 
     Only pairs of different reports, or of different sources within a report,
-    are judged; with ``queries``, only pairs touching those rows.
+    are judged; with ``queries``, only pairs touching those rows. ``calibration`` defaults to
+    the model's stored one, or one measured on random pairs of ``vectors``.
     """
     def allowed(i: int, j: int) -> bool:
         a, b = claims[i], claims[j]
         return a.report_id != b.report_id or a.attribution.key != b.attribution.key
 
-    calibration = calibration_for(model_id, vectors)
+    calibration = calibration or calibration_for(model_id, vectors)
     pairs = pairs_from_vectors(vectors, k=config.neighbours, min_similarity=calibration.unrelated,
                                allowed=allowed, queries=queries)
     # word rarity over the claims that take part in a pair (not the whole index: that grows without bound)
@@ -153,22 +155,24 @@ def check(paths: list[str | Path], *, against: str | Path | None = None, config:
     new_claims = [c for doc in corpus.documents for c in split_claims(doc)]
     stored_claims: list[Claim] = []
     stored_vectors = None
+    compared = 0
+    new_vectors = session.embedder.embed([c.proposition for c in new_claims])
     if against is not None:
         index = Index.open(against)
         index.require_model(session.embedder.model_id)
-        new_ids = {d.id for d in corpus.documents}
-        stored = index.claims()
-        keep = [i for i, c in enumerate(stored) if c.report_id not in new_ids]
-        stored_claims = [stored[i] for i in keep]
-        stored_vectors = index.vectors()[keep]
+        # only the stored neighbours of the new claims take part: their k nearest in the whole index are
+        # the k nearest among (neighbours ∪ new claims), so pairs are those of a full search at any index size
+        rows, compared = index.neighbours(new_vectors, session.config.neighbours, {d.id for d in corpus.documents})
+        stored_claims, stored_vectors = index.claims(rows), index.vectors(rows)
     all_claims = unify_sources(stored_claims + new_claims)
-    new_vectors = session.embedder.embed([c.proposition for c in new_claims])
     vectors = new_vectors if stored_vectors is None else np.vstack([stored_vectors, new_vectors])
     queries = list(range(len(stored_claims), len(all_claims))) if stored_claims else None
+    calibration = calibration_for(session.embedder.model_id, np.vstack([index.sample_vectors(), new_vectors])) \
+        if against is not None else None
     findings = judge_claims(all_claims, vectors, session.embedder.model_id, session.config, queries,
-                            session.embedder.embed)
+                            session.embedder.embed, calibration)
     return Report(corpus.documents, all_claims[len(stored_claims):], findings, corpus.skipped,
-                  session.embedder.model_id, len(stored_claims))
+                  session.embedder.model_id, compared)
 
 
 def compare(a: str, b: str, *, config: Config | None = None, embedder: Embedder | None = None,
@@ -196,26 +200,26 @@ def compare(a: str, b: str, *, config: Config | None = None, embedder: Embedder 
 
 
 def build_index(paths: list[str | Path], index: str | Path, *, config: Config | None = None,
-                embedder: Embedder | None = None, add: bool = False, notify: Notify | None = None) -> Index:
-    """Build (or with ``add=True`` extend) an index from report files.
+                embedder: Embedder | None = None, add: bool = False, notify: Notify | None = None,
+                progress: Progress | None = None) -> Index:
+    """Build (or with ``add=True`` extend) an index from report files, in chunks.
 
-    Reports already in the index (same content hash) are skipped and not re-embedded.
+    Reports already in the index (same content hash) are skipped and not re-embedded. Each
+    chunk is committed as a complete generation; an interrupted build is resumed when run again.
+
+    Args:
+        paths: report files or folders.
+        index: the index folder.
+        config: settings (``index_type`` picks the search structure). Defaults to ``Config()``.
+        embedder: the embedding seam. Defaults to the model ``config.model`` names.
+        add: keep what the index holds. Defaults to False (replace it).
+        notify: receives one-line messages (model conversion).
+        progress: called as ``progress(done, total)`` in reports while embedding.
 
     Raises:
         NoReportsError, IndexStoreError, ModelError: as for :func:`check`.
     """
     session = _session(config, embedder, notify)
     corpus = read_paths(list(paths))
-    known: set[str] = set()
-    if add and (Path(index) / "manifest.json").exists():
-        existing = Index.open(index)
-        existing.require_model(session.embedder.model_id)
-        known = existing.report_ids()
-    documents = [d for d in corpus.documents if d.id not in known]
-    claims = [c for d in documents for c in split_claims(d)]
-    vectors = session.embedder.embed([c.proposition for c in claims])
-    if vectors.ndim != 2 or (len(claims) and vectors.shape[0] != len(claims)):
-        raise IndexStoreError("embedder returned vectors of the wrong shape")
-    if not len(claims):
-        vectors = np.zeros((0, len(session.embedder.embed(["probe"])[0])), np.float32)
-    return Index.write(index, session.embedder.model_id, documents, claims, vectors, replace=not add)
+    return write_chunked(index, corpus.documents, session.embedder, add=add,
+                         index_type=session.config.index_type, progress=progress)
