@@ -64,14 +64,20 @@ def _coerce(name: str, value: Any, where: str) -> Any:
     kind = {f.name: f.type for f in fields(Config)}[name]
     try:
         if kind == "int":
-            return int(value)
-        if kind == "float":
-            return float(value)
-        if kind == "Path":
-            return Path(value).expanduser()
-        return str(value)
+            coerced: Any = int(value)
+        elif kind == "float":
+            coerced = float(value)
+        elif kind == "Path":
+            coerced = Path(value).expanduser()
+        else:
+            coerced = str(value)
     except (TypeError, ValueError) as exc:
         raise ConfigError(f"{where}: {name} has an invalid value {value!r} ({exc})") from exc
+    try:  # range and choice checks, here so the message can say where the value came from
+        replace(Config(), **{name: coerced})
+    except ConfigError as exc:
+        raise ConfigError(f"{where}: {exc}") from exc
+    return coerced
 
 
 def load_config(overrides: dict[str, Any] | None = None, *, cwd: Path | None = None,

@@ -12,31 +12,41 @@ from .app import handle_errors, index_app, notify
 from .options import ModelOption, config_from
 
 IndexOption = typer.Option(..., "--index", "-i", help="Index folder, e.g. indexes/sample.")
+IndexTypeOption = typer.Option(None, "--index-type", help="Search structure: flat (exact), ivf (approximate, "
+                               "recall@10 >= 0.95) or auto (flat below 50,000 claims) [default: auto]")
 
 
 def _summary(index, verb: str) -> None:
     info = index.info()
-    typer.echo(f"{verb} {info.path}: {info.reports} reports, {info.claims} claims, model {info.model}")
+    typer.echo(f"{verb} {info.path}: {info.reports} reports, {info.claims} claims, {info.index_type}, "
+               f"model {info.model}")
 
 
 @index_app.command("build")
 @handle_errors
 def build_cli(paths: list[Path] = typer.Argument(..., help="Report files or folders."),
-              index: Path = IndexOption, model: str | None = ModelOption) -> None:
-    """Build an index from reports, replacing any index already in that folder (atomically)."""
+              index: Path = IndexOption, model: str | None = ModelOption,
+              index_type: str | None = IndexTypeOption) -> None:
+    """Build an index from reports, replacing any index already in that folder (atomically).
+
+    Reports are committed in chunks; an interrupted build resumes when run again.
+    """
     from ..api import build_index
 
-    _summary(build_index([str(p) for p in paths], index, config=config_from(model=model), notify=notify), "built")
+    config = config_from(model=model, index_type=index_type)
+    _summary(build_index([str(p) for p in paths], index, config=config, notify=notify), "built")
 
 
 @index_app.command("add")
 @handle_errors
 def add_cli(paths: list[Path] = typer.Argument(..., help="Report files or folders."),
-            index: Path = IndexOption, model: str | None = ModelOption) -> None:
+            index: Path = IndexOption, model: str | None = ModelOption,
+            index_type: str | None = IndexTypeOption) -> None:
     """Add reports to an index; reports already stored (same content hash) are skipped."""
     from ..api import build_index
 
-    result = build_index([str(p) for p in paths], index, config=config_from(model=model), add=True, notify=notify)
+    config = config_from(model=model, index_type=index_type)
+    result = build_index([str(p) for p in paths], index, config=config, add=True, notify=notify)
     _summary(result, "updated")
 
 
@@ -44,7 +54,7 @@ def add_cli(paths: list[Path] = typer.Argument(..., help="Report files or folder
 @handle_errors
 def info_cli(index: Path = typer.Argument(..., help="Index folder."),
              as_json: bool = typer.Option(False, "--json", help="Print JSON.")) -> None:
-    """Show an index's model, size and files."""
+    """Show an index's model, size, search structure and memory per claim."""
     from ..index import Index
 
     info = Index.open(index).info()
