@@ -167,8 +167,10 @@ def check(paths: list[str | Path], *, against: str | Path | None = None, config:
     all_claims = unify_sources(stored_claims + new_claims)
     vectors = new_vectors if stored_vectors is None else np.vstack([stored_vectors, new_vectors])
     queries = list(range(len(stored_claims), len(all_claims))) if stored_claims else None
-    calibration = calibration_for(session.embedder.model_id, np.vstack([index.sample_vectors(), new_vectors])) \
-        if against is not None else None
+    calibration = None
+    if against is not None and Calibration.for_model(session.embedder.model_id) is None:
+        # no stored landmarks: measure them on random stored claims, not on the new claims' near neighbours
+        calibration = calibration_for(session.embedder.model_id, np.vstack([index.sample_vectors(), new_vectors]))
     findings = judge_claims(all_claims, vectors, session.embedder.model_id, session.config, queries,
                             session.embedder.embed, calibration)
     return Report(corpus.documents, all_claims[len(stored_claims):], findings, corpus.skipped,

@@ -62,7 +62,10 @@ def test_auto_switches_at_the_limit_and_extend_retrains_after_growth():
 def test_batched_all_pairs_equal_unbatched(batch_size):
     vectors = clustered(400, seed=5)
     whole = pairs_from_vectors(vectors, k=6, min_similarity=0.2, batch_size=10_000)
-    assert pairs_from_vectors(vectors, k=6, min_similarity=0.2, batch_size=batch_size) == whole
+    batched = pairs_from_vectors(vectors, k=6, min_similarity=0.2, batch_size=batch_size)
+    # same pairs; scores equal up to float rounding (BLAS sums in a different order per batch shape)
+    assert {(i, j) for i, j, _ in batched} == {(i, j) for i, j, _ in whole}
+    assert np.allclose(sorted(s for *_, s in batched), sorted(s for *_, s in whole), atol=1e-5)
     assert whole and all(i < j for i, j, _ in whole)
 
 

@@ -90,7 +90,7 @@ def test_index_type_is_recorded_and_auto_switches_to_ivf(tmp_path, monkeypatch):
     flat = write_chunked(tmp_path / "flat", docs, FakeEmbedder(), index_type="flat")
     assert np.allclose(index.vectors(), flat.vectors())  # same rows, same order, stored exactly
     queries = FakeEmbedder().embed(["شاحنة وصلت إلى ميناء المدينة"])
-    assert set(index.search(queries, 5)[1][0]) == set(flat.search(queries, 5)[1][0])
+    assert np.allclose(index.search(queries, 5)[0], flat.search(queries, 5)[0], atol=1e-5)  # ids may tie
 
 
 def test_a_reader_never_sees_a_half_written_index(tmp_path):
