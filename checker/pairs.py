@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from .ann import search_batches
+from .ann import all_neighbours, is_ivf, search_batches
 
 
 def pairs_from_vectors(vectors: np.ndarray, *, k: int = 8, min_similarity: float = 0.0,
@@ -52,8 +52,13 @@ def pairs_from_vectors(vectors: np.ndarray, *, k: int = 8, min_similarity: float
         search_index.add(np.ascontiguousarray(vectors, dtype=np.float32))
     kk = min(n, k + 1)
     found_i, found_j, found_s = [], [], []
-    for offset, scores, ids in search_batches(search_index, vectors[rows], kk, batch_size):
-        left = np.repeat(rows[offset:offset + len(ids)], kk)
+    if queries is None and is_ivf(search_index):  # every row against every row: join cell by cell
+        blocks = all_neighbours(search_index, np.ascontiguousarray(vectors, dtype=np.float32), kk)
+    else:
+        blocks = ((rows[o:o + len(ids)], scores, ids) for o, scores, ids in
+                  search_batches(search_index, vectors[rows], kk, batch_size))
+    for block_rows, scores, ids in blocks:
+        left = np.repeat(block_rows, kk)
         right, sims = ids.ravel(), scores.ravel()
         keep = (right >= 0) & (right != left) & (sims >= min_similarity)
         left, right = left[keep], right[keep]
