@@ -78,12 +78,12 @@ def judging() -> tuple[int, float, float]:
     rule = (time.perf_counter() - start) / len(pairs)
     sample = pairs[:200]
     start = time.perf_counter()
-    pair_scores([(claims[i], claims[j]) for i, j, _ in sample], [(vectors[i], vectors[j]) for i, j, _ in sample],
-                embedder.embed, embedder.model_id)
+    pair_scores([(claims[i].proposition, claims[j].proposition) for i, j, _ in sample], embedder)
     learned = (time.perf_counter() - start) / len(sample)
+    involved = len({k for i, j, _ in sample for k in (i, j)})
     print(f"encode: {1 / encode:.1f} claims/s ({encode * 1000:.1f} ms per claim)")
     print(f"rule judge: {1 / rule:.0f} pairs/s over {len(pairs)} pairs ({rule * 1000:.2f} ms per pair)")
-    print(f"learned pair score (incl. embedding unmatched words): {1 / learned:.1f} pairs/s "
+    print(f"learned pair score (incl. token vectors of the {involved} claims involved): {1 / learned:.1f} pairs/s "
           f"({learned * 1000:.1f} ms per pair)")
     return len(pairs), rule, learned
 

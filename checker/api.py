@@ -14,10 +14,10 @@ from pathlib import Path
 
 import numpy as np
 
+from .build import write_chunked
 from .claims import Claim, find_attribution, split_claims, unify_sources
 from .config import Config
 from .embed import Embedder, TokenEncoder, embedder_from_config
-from .errors import IndexStoreError
 from .index import Index
 from .ingest import Document, read_paths
 from .judge import Calibration, PairInput, Relation, RuleJudge, Verdict
@@ -93,25 +93,28 @@ def calibration_for(model_id: str, vectors: np.ndarray, seed: int = 0) -> Calibr
 
 def judge_claims(claims: list[Claim], vectors: np.ndarray, model_id: str, config: Config,
                  queries: list[int] | None = None,
-                 encoder: Embedder | None = None, dates: dict[str, str] | None = None) -> list[Finding]:
+                 encoder: Embedder | None = None, dates: dict[str, str] | None = None,
+                 calibration: Calibration | None = None) -> list[Finding]:
     """Find and judge candidate pairs among ``claims`` (rows of ``vectors``).
 
     Only pairs of different reports, or of different sources within a report,
     are judged; with ``queries``, only pairs touching those rows. ``encoder`` gives
-    the learned pair score; ``dates`` (:func:`report_dates`) resolves relative dates.
+    the learned pair score; ``dates`` (:func:`report_dates`) resolves relative dates;
+    ``calibration`` defaults to the model's stored one, or one measured on random pairs of ``vectors``.
     """
     def allowed(i: int, j: int) -> bool:
         a, b = claims[i], claims[j]
         return a.report_id != b.report_id or a.attribution.key != b.attribution.key
 
-    calibration = calibration_for(model_id, vectors)
+    calibration = calibration or calibration_for(model_id, vectors)
     pairs = pairs_from_vectors(vectors, k=config.neighbours, min_similarity=calibration.unrelated,
                                allowed=allowed, queries=queries)
     # word rarity over the claims that take part in a pair (not the whole index: that grows without bound)
     involved = sorted({k for i, j, _ in pairs for k in (i, j)} | set(queries or []))
     judge = RuleJudge(calibration)
     judge.idf = _idf([claims[k] for k in involved] if queries is not None else claims, judge.signals, dates)
-    verdicts = judge.judge([(_pair_input(claims[i], dates), _pair_input(claims[j], dates), s) for i, j, s in pairs])
+    verdicts = judge.judge([(_pair_input(claims[i], dates), _pair_input(claims[j], dates), s)
+                            for i, j, s in pairs])
     kept = [(i, j, v) for (i, j, _), v in zip(pairs, verdicts)
             if v.relation is not Relation.UNRELATED and v.score >= config.min_score]
     scores = pair_scores([(claims[i].proposition, claims[j].proposition) for i, j, _ in kept], encoder) if encoder else [None] * len(kept)
@@ -166,24 +169,28 @@ def check(paths: list[str | Path], *, against: str | Path | None = None, config:
     new_claims = [c for doc in corpus.documents for c in split_claims(doc)]
     stored_claims: list[Claim] = []
     stored_vectors = None
+    compared = 0
     stored_documents: list[Document] = []
+    new_vectors = embed_with_progress(session.embedder.embed, [c.proposition for c in new_claims], resolve(progress))
     if against is not None:
         index = Index.open(against)
         index.require_model(session.embedder.model_id)
-        new_ids = {d.id for d in corpus.documents}
-        stored = index.claims()
-        keep = [i for i, c in enumerate(stored) if c.report_id not in new_ids]
-        stored_claims = [stored[i] for i in keep]
-        stored_vectors = index.vectors()[keep]
-        stored_documents = index.documents()
+        # only the stored neighbours of the new claims take part: their k nearest in the whole index are
+        # the k nearest among (neighbours ∪ new claims), so pairs are those of a full search at any index size
+        rows, compared = index.neighbours(new_vectors, session.config.neighbours, {d.id for d in corpus.documents})
+        stored_claims, stored_vectors = index.claims(rows), index.vectors(rows)
+        stored_documents = index.documents({c.report_id for c in stored_claims})
     all_claims = unify_sources(stored_claims + new_claims)
-    new_vectors = embed_with_progress(session.embedder.embed, [c.proposition for c in new_claims], resolve(progress))
     vectors = new_vectors if stored_vectors is None else np.vstack([stored_vectors, new_vectors])
     queries = list(range(len(stored_claims), len(all_claims))) if stored_claims else None
+    calibration = None
+    if against is not None and Calibration.for_model(session.embedder.model_id) is None:
+        # no stored landmarks: measure them on random stored claims, not on the new claims' near neighbours
+        calibration = calibration_for(session.embedder.model_id, np.vstack([index.sample_vectors(), new_vectors]))
     findings = judge_claims(all_claims, vectors, session.embedder.model_id, session.config, queries,
-                            session.embedder, report_dates(stored_documents + corpus.documents))
+                            session.embedder, report_dates(stored_documents + corpus.documents), calibration)
     return Report(corpus.documents, all_claims[len(stored_claims):], findings, corpus.skipped,
-                  session.embedder.model_id, len(stored_claims))
+                  session.embedder.model_id, compared)
 
 
 def compare(a: str, b: str, *, config: Config | None = None, embedder: Embedder | None = None,
@@ -208,29 +215,28 @@ def compare(a: str, b: str, *, config: Config | None = None, embedder: Embedder 
 def build_index(paths: list[str | Path], index: str | Path, *, config: Config | None = None,
                 embedder: Embedder | None = None, add: bool = False, notify: Notify | None = None,
                 progress: Progress | bool | None = None) -> Index:
-    """Build (or with ``add=True`` extend) an index from report files.
+    """Build (or with ``add=True`` extend) an index from report files, in chunks.
 
-    Reports already in the index (same content hash) are skipped and not re-embedded.
-    ``progress`` reports the embedding as in :func:`check`.
+    Reports already in the index (same content hash) are skipped and not re-embedded. Each
+    chunk is committed as a complete generation; an interrupted build is resumed when run again.
+
+    Args:
+        paths: report files or folders.
+        index: the index folder.
+        config: settings (``index_type`` picks the search structure). Defaults to ``Config()``.
+        embedder: the embedding seam. Defaults to the model ``config.model`` names.
+        add: keep what the index holds. Defaults to False (replace it).
+        notify: receives one-line messages (model conversion).
+        progress: called as ``progress("indexing reports", done, total)``; ``True`` draws tqdm bars.
 
     Raises:
         NoReportsError, IndexStoreError, ModelError: as for :func:`check`.
     """
     session = _session(config, embedder, notify)
     corpus = read_paths(list(paths))
-    known: set[str] = set()
-    if add and (Path(index) / "manifest.json").exists():
-        existing = Index.open(index)
-        existing.require_model(session.embedder.model_id)
-        known = existing.report_ids()
-    documents = [d for d in corpus.documents if d.id not in known]
-    claims = [c for d in documents for c in split_claims(d)]
-    vectors = embed_with_progress(session.embedder.embed, [c.proposition for c in claims], resolve(progress))
-    if vectors.ndim != 2 or (len(claims) and vectors.shape[0] != len(claims)):
-        raise IndexStoreError("embedder returned vectors of the wrong shape")
-    if not len(claims):
-        vectors = np.zeros((0, len(session.embedder.embed(["probe"])[0])), np.float32)
-    return Index.write(index, session.embedder.model_id, documents, claims, vectors, replace=not add)
+    report = resolve(progress)
+    return write_chunked(index, corpus.documents, session.embedder, add=add, index_type=session.config.index_type,
+                         progress=(lambda done, total: report("indexing reports", done, total)) if report else None)
 
 
 def check_index(index: str | Path | Index, *, config: Config | None = None, embedder: Embedder | None = None,

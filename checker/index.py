@@ -3,7 +3,8 @@
 Layout of ``indexes/NAME/``::
 
     manifest.json           schema, model id, dimension, generation, file names, report hashes
-    vectors-GEN.faiss       exact inner-product index over unit vectors (row i = claim row i)
+    vectors-GEN.faiss       FAISS index over unit vectors (row i = claim row i): IndexFlatIP, or
+                            IndexIVFFlat above ``ann.FLAT_LIMIT`` claims (see :mod:`checker.ann`)
     meta-GEN.sqlite         reports and claims (row numbers match FAISS rows)
     .lock                   serialises writers
 
@@ -23,9 +24,11 @@ import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
+from . import ann
 from .claims import Attribution, Claim
 from .errors import IndexStoreError
 from .ingest import Document
@@ -40,6 +43,7 @@ CREATE TABLE IF NOT EXISTS claims (
     row INTEGER PRIMARY KEY, id TEXT UNIQUE, report_id TEXT REFERENCES reports(id), text TEXT,
     start INTEGER, end INTEGER, line INTEGER, source TEXT, how TEXT, via TEXT, key TEXT,
     quoted INTEGER, body_start INTEGER, body_end INTEGER);
+CREATE INDEX IF NOT EXISTS claims_report ON claims(report_id);
 """
 
 
@@ -55,7 +59,11 @@ class IndexInfo:
     reports: int
     claims: int
     index_type: str
+    search: dict
     bytes_on_disk: int
+    disk_bytes_per_claim: int
+    ram_bytes_per_claim: int
+    complete: bool
     updated: str
 
 
@@ -78,7 +86,8 @@ class Index:
     def __init__(self, path: Path, manifest: dict) -> None:
         self.path = Path(path)
         self.manifest = manifest
-        self._vectors: np.ndarray | None = None
+        self._faiss = None
+        self.search_params = ann.SearchParams.from_json(manifest.get("search"))
 
     # -- reading -----------------------------------------------------------------
     @classmethod
@@ -117,11 +126,11 @@ class Index:
     def _check_consistent(self, rebuild: str) -> None:
         try:
             rows = self._count("SELECT COUNT(*) FROM claims")
-            vectors = self.vectors()
-        except (sqlite3.DatabaseError, RuntimeError, ValueError) as exc:
+            stored = self.faiss_index().ntotal
+        except (sqlite3.DatabaseError, RuntimeError, ValueError, TypeError) as exc:
             raise IndexStoreError(f"{self.path}: index files are corrupt ({exc}); {rebuild}") from exc
-        if rows != len(vectors) or rows != self.manifest.get("claims", rows):
-            raise IndexStoreError(f"{self.path}: {len(vectors)} vectors but {rows} claims; {rebuild}")
+        if rows != stored or rows != self.manifest.get("claims", rows):
+            raise IndexStoreError(f"{self.path}: {stored} vectors but {rows} claims; {rebuild}")
 
     def _connect(self) -> sqlite3.Connection:
         uri = f"file:{self.path / self.manifest['files']['meta']}?mode=ro"
@@ -147,33 +156,95 @@ class Index:
                 f"{self.path} was built with model {self.model_id!r}, not {model_id!r}; use --model "
                 f"{self.model_id!r}, or rebuild it with `checker index build REPORTS --index {self.path} --model …`")
 
-    def vectors(self) -> np.ndarray:
-        """All stored vectors, ``(claims, dimension)`` float32."""
-        if self._vectors is None:
-            import faiss
-
-            faiss_index = faiss.read_index(str(self.path / self.manifest["files"]["vectors"]))
+    def faiss_index(self) -> Any:
+        """The FAISS search structure, memory-mapped read-only (row ids are claim rows)."""
+        if self._faiss is None:
+            faiss_index = ann.read(self.path / self.manifest["files"]["vectors"], self.search_params)
             if faiss_index.d != self.manifest["dimension"]:
                 raise ValueError(f"vector dimension {faiss_index.d} != manifest {self.manifest['dimension']}")
-            self._vectors = faiss_index.reconstruct_n(0, faiss_index.ntotal) if faiss_index.ntotal else \
-                np.zeros((0, faiss_index.d), np.float32)
-        return self._vectors
+            self._faiss = faiss_index
+        return self._faiss
 
-    def documents(self) -> list[Document]:
-        """Every stored report."""
+    def vectors(self, rows: list[int] | None = None) -> np.ndarray:
+        """Stored vectors, ``(claims, dimension)`` float32: all of them, or those of ``rows`` in that order."""
+        faiss_index = self.faiss_index()
+        if rows is not None:
+            out = np.zeros((len(rows), faiss_index.d), np.float32)
+            for n, row in enumerate(rows):
+                out[n] = faiss_index.reconstruct(int(row))
+            return out
+        return faiss_index.reconstruct_n(0, faiss_index.ntotal) if faiss_index.ntotal else \
+            np.zeros((0, faiss_index.d), np.float32)
+
+    def sample_vectors(self, size: int = 1000, seed: int = 0) -> np.ndarray:
+        """Up to ``size`` stored vectors drawn at random (seeded), e.g. to calibrate a model's cosine scale."""
+        n = self.manifest["claims"]
+        rows = np.sort(np.random.default_rng(seed).choice(n, min(n, size), replace=False)) if n else []
+        return self.vectors([int(r) for r in rows])
+
+    def search(self, queries: np.ndarray, k: int, *, exclude_reports: set[str] | None = None
+               ) -> tuple[np.ndarray, np.ndarray]:
+        """The ``k`` stored claims nearest each query row, skipping claims of ``exclude_reports``.
+
+        Returns:
+            ``(scores, rows)``, each ``(len(queries), k)``; missing neighbours have row -1.
+        """
+        excluded = np.array(sorted(self._rows_of(exclude_reports or set())), np.int64)
+        kk = min(self.manifest["claims"], k + len(excluded))
+        scores = np.full((len(queries), k), -np.inf, np.float32)
+        rows = np.full((len(queries), k), -1, np.int64)
+        if not kk or not len(queries):
+            return scores, rows
+        for offset, found_scores, found_rows in ann.search_batches(self.faiss_index(), queries, kk):
+            for n, (s, r) in enumerate(zip(found_scores, found_rows)):
+                keep = (r >= 0) & ~np.isin(r, excluded)
+                m = min(k, int(keep.sum()))
+                scores[offset + n, :m], rows[offset + n, :m] = s[keep][:m], r[keep][:m]
+        return scores, rows
+
+    def neighbours(self, queries: np.ndarray, k: int, exclude_reports: set[str]) -> tuple[list[int], int]:
+        """Rows of the stored claims among the ``k`` nearest of any query, and how many claims were searched.
+
+        Claims of ``exclude_reports`` (reports being checked again) are neither returned nor counted.
+        """
+        _, rows = self.search(queries, k, exclude_reports=exclude_reports)
+        found = sorted({int(r) for r in rows.ravel() if r >= 0})
+        return found, self.manifest["claims"] - len(self._rows_of(exclude_reports))
+
+    def _rows_of(self, report_ids: set[str]) -> set[int]:
+        """Rows of the claims of ``report_ids`` (by the report_id index: no scan of all claims)."""
+        rows: set[int] = set()
+        wanted = sorted(report_ids)
+        with self._connect() as db:
+            for start in range(0, len(wanted), 500):  # SQLite caps bound parameters
+                part = wanted[start:start + 500]
+                rows.update(r for (r,) in db.execute(
+                    f"SELECT row FROM claims WHERE report_id IN ({','.join('?' * len(part))})", part))
+        return rows
+
+    def documents(self, ids: set[str] | None = None) -> list[Document]:
+        """Every stored report, or those whose id is in ``ids``."""
         with self._connect() as db:
             rows = db.execute("SELECT id, path, title, text, source, date, url FROM reports ORDER BY rowid")
-            return [Document(*row) for row in rows]
+            return [Document(*row) for row in rows if ids is None or row[0] in ids]
 
-    def claims(self) -> list[Claim]:
-        """Every stored claim, in FAISS row order."""
+    def claims(self, rows: list[int] | None = None) -> list[Claim]:
+        """Stored claims: all of them in FAISS row order, or those of ``rows`` in that order."""
+        sql = ("SELECT c.row, c.id, c.report_id, r.path, c.text, c.start, c.end, c.line, c.source, c.how, c.via,"
+               " c.key, c.quoted, c.body_start, c.body_end FROM claims c JOIN reports r ON r.id = c.report_id")
         with self._connect() as db:
-            rows = db.execute(
-                "SELECT c.id, c.report_id, r.path, c.text, c.start, c.end, c.line, c.source, c.how, c.via,"
-                " c.key, c.quoted, c.body_start, c.body_end FROM claims c JOIN reports r ON r.id = c.report_id"
-                " ORDER BY c.row").fetchall()
-        return [Claim(r[0], r[1], r[2], r[3], (r[4], r[5]), r[6],
-                      Attribution(r[7], r[8], r[9], r[10], bool(r[11])), (r[12], r[13])) for r in rows]
+            if rows is None:
+                found = db.execute(sql + " ORDER BY c.row").fetchall()
+            else:
+                wanted = sorted(set(int(r) for r in rows))
+                by_row = {}
+                for start in range(0, len(wanted), 500):  # SQLite caps bound parameters
+                    part = wanted[start:start + 500]
+                    by_row.update((r[0], r) for r in db.execute(
+                        sql + f" WHERE c.row IN ({','.join('?' * len(part))})", part))
+                found = [by_row[int(r)] for r in rows]
+        return [Claim(r[1], r[2], r[3], r[4], (r[5], r[6]), r[7],
+                      Attribution(r[8], r[9], r[10], r[11], bool(r[12])), (r[13], r[14])) for r in found]
 
     def report_ids(self) -> set[str]:
         """Content hashes of the stored reports."""
@@ -182,20 +253,35 @@ class Index:
     def info(self) -> IndexInfo:
         """Summary for ``checker index info``."""
         files = [self.path / name for name in self.manifest["files"].values()] + [self.path / MANIFEST]
+        size, claims, params = sum(f.stat().st_size for f in files), self.manifest["claims"], self.search_params
         return IndexInfo(str(self.path), self.model_id, self.manifest["dimension"], self.manifest["schema"],
-                         self.manifest["generation"], len(self.report_ids()), self.manifest["claims"],
-                         self.manifest.get("index_type", "IndexFlatIP"), sum(f.stat().st_size for f in files),
+                         self.manifest["generation"], len(self.report_ids()), claims, params.faiss_type,
+                         params.to_json(), size, size // max(1, claims),
+                         params.ram_per_vector(self.manifest["dimension"]), "building" not in self.manifest,
                          self.manifest.get("updated", ""))
 
     # -- writing -----------------------------------------------------------------
     @staticmethod
     def write(path: str | Path, model_id: str, documents: list[Document], claims: list[Claim],
-              vectors: np.ndarray, *, replace: bool = False) -> Index:
+              vectors: np.ndarray, *, replace: bool = False, index_type: str = "auto",
+              building: str | None = None) -> Index:
         """Create an index, or append to an existing one (``replace=False``), atomically.
 
         Reports already stored (same content hash) are skipped with their claims.
         Writers are serialised with a lock file; a crash at any point leaves
         the previous generation intact and loadable.
+
+        Args:
+            path: the index folder.
+            model_id: the embedding model; an existing index of another model is refused.
+            documents: reports; their claims are ``claims`` and the rows of ``vectors``.
+            claims: claims of ``documents``.
+            vectors: ``(len(claims), d)`` unit rows.
+            replace: start a new index instead of appending. Defaults to False.
+            index_type: ``auto`` (flat below ``ann.FLAT_LIMIT`` claims, IVF above), ``flat`` or ``ivf``.
+                Defaults to ``auto``.
+            building: marks a chunk of a build still in progress, naming that build (``index info``
+                says so; re-running the build resumes it). Defaults to None: the index is complete.
 
         Raises:
             IndexStoreError: the existing index uses another model, or is locked for too long.
@@ -206,14 +292,15 @@ class Index:
         path.mkdir(parents=True, exist_ok=True)
         try:
             with FileLock(str(path / ".lock"), timeout=600):
-                return Index._write_locked(path, model_id, documents, claims, vectors, replace)
+                return Index._write_locked(path, model_id, documents, claims, vectors, replace, index_type,
+                                           building)
         except Timeout as exc:
             raise IndexStoreError(f"{path}: another checker process holds the index lock; "
                                   "wait for it to finish, or delete .lock if none is running") from exc
 
     @staticmethod
     def _write_locked(path: Path, model_id: str, documents: list[Document], claims: list[Claim],
-                      vectors: np.ndarray, replace: bool) -> Index:
+                      vectors: np.ndarray, replace: bool, index_type: str, building: str | None) -> Index:
         import faiss
 
         old = None if replace or not (path / MANIFEST).exists() else Index.open(path)
@@ -227,11 +314,12 @@ class Index:
         dimension = int(vectors.shape[1]) if vectors.ndim == 2 and vectors.shape[1] else \
             (old.manifest["dimension"] if old else 0)
 
-        stored = old.vectors() if old else np.zeros((0, dimension), np.float32)
-        all_vectors = np.vstack([stored, vectors[keep]]).astype(np.float32) if keep else stored
-        faiss_index = faiss.IndexFlatIP(dimension)
-        if len(all_vectors):
-            faiss_index.add(np.ascontiguousarray(all_vectors))
+        previous = ann.read(old.path / old.manifest["files"]["vectors"], old.search_params, mmap=False) \
+            if old else None
+        new_vectors = vectors[keep] if keep else np.zeros((0, dimension), np.float32)
+        base = previous.ntotal if previous is not None else 0
+        faiss_index, params = ann.extend(previous, old.search_params if old else ann.SearchParams(), new_vectors,
+                                         index_type, dimension)
         tmp_vec = path / (vec_name + ".tmp")
         faiss.write_index(faiss_index, str(tmp_vec))
         with open(tmp_vec, "rb") as handle:
@@ -247,7 +335,6 @@ class Index:
             db.executescript(_TABLES)
             db.executemany("INSERT INTO reports VALUES (?,?,?,?,?,?,?)",
                            [(d.id, d.path, d.title, d.source, d.date, d.url, d.text) for d in new_docs])
-            base = len(stored)
             db.executemany("INSERT INTO claims VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)", [
                 (base + n, c.id, c.report_id, c.text, c.span[0], c.span[1], c.line, c.attribution.source,
                  c.attribution.how, c.attribution.via, c.attribution.key, int(c.attribution.quoted),
@@ -257,9 +344,9 @@ class Index:
 
         manifest = {
             "schema": SCHEMA_VERSION, "model": model_id, "dimension": dimension, "normalized": True,
-            "index_type": "IndexFlatIP", "generation": generation,
-            "files": {"vectors": vec_name, "meta": meta_name},
-            "claims": len(all_vectors), "reports": sorted(known | {d.id for d in new_docs}),
+            "index_type": params.faiss_type, "search": params.to_json(), "generation": generation,
+            "files": {"vectors": vec_name, "meta": meta_name}, **({"building": building} if building else {}),
+            "claims": int(faiss_index.ntotal), "reports": sorted(known | {d.id for d in new_docs}),
             "updated": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         }
         fd, tmp_manifest = tempfile.mkstemp(dir=path, prefix=".manifest-", suffix=".tmp")

@@ -37,7 +37,7 @@ def tqdm_progress() -> Progress:
     def report(stage: str, done: int, total: int) -> None:
         bar = bars.get(stage)
         if bar is None:
-            bar = bars[stage] = tqdm(total=total, desc=stage, unit="claim")
+            bar = bars[stage] = tqdm(total=total, desc=stage, unit=stage.split()[-1].removesuffix("s"))
         bar.update(done - bar.n)
         if done >= total:
             bar.close()

@@ -84,3 +84,21 @@ def test_permission_denied_is_reported(tmp_path):
     path.chmod(0)
     with pytest.raises(NoReportsError, match="permission denied"):
         read_paths([path])
+
+
+@pytest.mark.slow
+def test_a_50_mb_report_is_read_and_split(tmp_path):
+    """One 50 MB file (a dump pasted as one report): read, cleaned and split, spans and lines intact."""
+    from checker.claims import split_claims
+
+    line = "ذكرت وكالة الأنباء أن {n} شاحنة وصلت إلى ميناء طرطوس صباح الاثنين. وقال مسؤول إن الشحنة {n} طبية."
+    lines = ["تقرير كبير"] + [line.format(n=n) for n in range(300_000)]
+    path = tmp_path / "big.txt"
+    path.write_text("\n".join(lines), encoding="utf-8")
+    assert path.stat().st_size > 50_000_000
+    [doc] = read_paths([path]).documents
+    claims = split_claims(doc)
+    assert len(claims) >= 2 * 290_000
+    last = claims[-1]
+    assert doc.text[last.span[0]:last.span[1]] == last.text and "299999" in last.text
+    assert last.line == len(lines)

@@ -21,7 +21,7 @@ def test_check_and_build_index_report_progress(fake_embedder, sample_dir, tmp_pa
     assert seen[-1] == ("embedding claims", len(report.claims), len(report.claims))
     seen.clear()
     index = build_index([sample_dir], tmp_path / "ix", embedder=fake_embedder, progress=lambda *a: seen.append(a))
-    assert seen[-1][1] == seen[-1][2] == index.info().claims
+    assert seen[-1] == ("indexing reports", index.info().reports, index.info().reports)
     assert len(index.to_pandas()) == index.info().claims and "<table>" in index._repr_html_()
     assert index.check(embedder=fake_embedder).to_pandas().shape[0] == len(report.findings)
 

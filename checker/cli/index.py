@@ -13,6 +13,8 @@ from .app import handle_errors, index_app, notify, progress_bar
 from .options import ModelOption, config_from
 
 IndexOption = typer.Option(..., "--index", "-i", help="Index folder, e.g. indexes/sample.")
+IndexTypeOption = typer.Option(None, "--index-type", help="Search structure: flat (exact), ivf (approximate, "
+                               "recall@10 >= 0.95) or auto (flat below 50,000 claims) [default: auto]")
 class Engine(str, Enum):
     """Where ``index build``/``add`` encode claims."""
 
@@ -45,15 +47,19 @@ def _progress(progress, engine: Engine):
 
 def _summary(index, verb: str) -> None:
     info = index.info()
-    typer.echo(f"{verb} {info.path}: {info.reports} reports, {info.claims} claims, model {info.model}")
+    typer.echo(f"{verb} {info.path}: {info.reports} reports, {info.claims} claims, {info.index_type}, "
+               f"model {info.model}")
 
 
 @index_app.command("build")
 @handle_errors
 def build_cli(paths: list[Path] = typer.Argument(..., help="Report files or folders."),
               index: Path = IndexOption, model: str | None = ModelOption, engine: Engine = EngineOption,
-              address: str | None = AddressOption, workers: int = WorkersOption) -> None:
+              address: str | None = AddressOption, workers: int = WorkersOption,
+              index_type: str | None = IndexTypeOption) -> None:
     """Build an index from reports, replacing any index already in that folder (atomically).
+
+    Reports are committed in chunks; an interrupted build resumes when run again.
 
     Example: checker index build reports/ --index indexes/big --engine ray --address ray://head:10001 --workers 32
     """
@@ -61,8 +67,8 @@ def build_cli(paths: list[Path] = typer.Argument(..., help="Report files or fold
 
     embedder = _embedder(model, engine, address, workers)
     with progress_bar() as progress:
-        built = build_index([str(p) for p in paths], index, config=config_from(model=model), embedder=embedder,
-                            notify=notify, progress=_progress(progress, engine))
+        built = build_index([str(p) for p in paths], index, config=config_from(model=model, index_type=index_type),
+                            embedder=embedder, notify=notify, progress=_progress(progress, engine))
     _summary(built, "built")
 
 
@@ -70,12 +76,13 @@ def build_cli(paths: list[Path] = typer.Argument(..., help="Report files or fold
 @handle_errors
 def add_cli(paths: list[Path] = typer.Argument(..., help="Report files or folders."),
             index: Path = IndexOption, model: str | None = ModelOption, engine: Engine = EngineOption,
-            address: str | None = AddressOption, workers: int = WorkersOption) -> None:
+            address: str | None = AddressOption, workers: int = WorkersOption,
+            index_type: str | None = IndexTypeOption) -> None:
     """Add reports to an index; reports already stored (same content hash) are skipped."""
     from ..api import build_index
 
     with progress_bar() as progress:
-        result = build_index([str(p) for p in paths], index, config=config_from(model=model),
+        result = build_index([str(p) for p in paths], index, config=config_from(model=model, index_type=index_type),
                              embedder=_embedder(model, engine, address, workers), add=True, notify=notify,
                              progress=_progress(progress, engine))
     _summary(result, "updated")
@@ -85,7 +92,7 @@ def add_cli(paths: list[Path] = typer.Argument(..., help="Report files or folder
 @handle_errors
 def info_cli(index: Path = typer.Argument(..., help="Index folder."),
              as_json: bool = typer.Option(False, "--json", help="Print JSON.")) -> None:
-    """Show an index's model, size and files."""
+    """Show an index's model, size, search structure and memory per claim."""
     from ..index import Index
 
     info = Index.open(index).info()

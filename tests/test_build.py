@@ -1,0 +1,121 @@
+"""Chunked index writes: progress, resume after an interruption, IVF chosen by size, readers during writes."""
+
+from __future__ import annotations
+
+import threading
+
+import numpy as np
+import pytest
+
+from checker import ann
+from checker.build import write_chunked
+from checker.index import Index
+from checker.ingest import read_paths
+from tests.conftest import FakeEmbedder
+
+
+def _corpus(folder, count, start=0):
+    folder.mkdir(parents=True, exist_ok=True)
+    for n in range(start, start + count):
+        (folder / f"r{n:04d}.txt").write_text(
+            f"تقرير {n}\nذكرت وكالة رقم {n} أن {n} شاحنة وصلت إلى ميناء المدينة صباح اليوم.\n"
+            f"وقال مسؤول إن الشحنة {n} تضم معدات طبية.\n", encoding="utf-8")
+    return read_paths([folder]).documents
+
+
+class Interrupted(Exception):
+    pass
+
+
+class FailingEmbedder(FakeEmbedder):
+    """Raises on the n-th call, as a killed or crashed build would stop."""
+
+    def __init__(self, fail_at: int) -> None:
+        super().__init__()
+        self.fail_at = fail_at
+
+    def embed(self, texts):
+        if len(self.calls) + 1 == self.fail_at:
+            raise Interrupted
+        return super().embed(texts)
+
+
+def test_chunks_commit_generations_and_report_progress(tmp_path):
+    docs = _corpus(tmp_path / "r", 30)
+    seen = []
+    index = write_chunked(tmp_path / "idx", docs, FakeEmbedder(), chunk_claims=10,
+                          progress=lambda done, total: seen.append((done, total)))
+    info = index.info()
+    assert info.reports == 30 and info.complete and info.generation > 3  # several commits
+    assert seen[-1] == (30, 30) and [d for d, _ in seen] == sorted(d for d, _ in seen)
+    assert info.claims == len(index.claims()) == len(index.vectors())
+
+
+def test_an_interrupted_build_resumes_without_re_embedding(tmp_path):
+    docs = _corpus(tmp_path / "r", 30)
+    with pytest.raises(Interrupted):
+        write_chunked(tmp_path / "idx", docs, FailingEmbedder(fail_at=4), chunk_claims=10)
+    partial = Index.open(tmp_path / "idx")
+    stored = partial.report_ids()
+    stored_texts = {c.proposition for c in partial.claims()}
+    assert 0 < len(stored) < 30 and not partial.info().complete
+    again = FakeEmbedder()
+    index = write_chunked(tmp_path / "idx", docs, again, chunk_claims=10)
+    embedded = {t for call in again.calls for t in call}
+    assert index.info().complete and index.info().reports == 30
+    assert not embedded & stored_texts  # stored reports were skipped
+    fresh = write_chunked(tmp_path / "fresh", docs, FakeEmbedder())
+    assert sorted(c.id for c in index.claims()) == sorted(c.id for c in fresh.claims())
+
+
+def test_a_different_build_over_a_partial_index_starts_over(tmp_path):
+    docs = _corpus(tmp_path / "r", 30)
+    with pytest.raises(Interrupted):
+        write_chunked(tmp_path / "idx", docs, FailingEmbedder(fail_at=4), chunk_claims=10)
+    other = _corpus(tmp_path / "other", 3, start=500)
+    index = write_chunked(tmp_path / "idx", other, FakeEmbedder())
+    assert index.report_ids() == {d.id for d in other}
+
+
+def test_index_type_is_recorded_and_auto_switches_to_ivf(tmp_path, monkeypatch):
+    docs = _corpus(tmp_path / "r", 60)
+    forced = write_chunked(tmp_path / "ivf", docs, FakeEmbedder(), index_type="ivf")
+    assert forced.manifest["index_type"] == "IndexIVFFlat" and forced.search_params.nprobe >= 1
+    assert forced.info().search["recall_at_10"] >= 0.95
+    monkeypatch.setattr(ann, "FLAT_LIMIT", 100)
+    index = write_chunked(tmp_path / "auto", docs[:20], FakeEmbedder())
+    assert index.info().index_type == "IndexFlatIP"
+    index = write_chunked(tmp_path / "auto", docs, FakeEmbedder(), add=True)
+    assert index.info().index_type == "IndexIVFFlat" and index.info().claims >= 100
+    flat = write_chunked(tmp_path / "flat", docs, FakeEmbedder(), index_type="flat")
+    assert np.allclose(index.vectors(), flat.vectors())  # same rows, same order, stored exactly
+    queries = FakeEmbedder().embed(["شاحنة وصلت إلى ميناء المدينة"])
+    assert np.allclose(index.search(queries, 5)[0], flat.search(queries, 5)[0], atol=1e-5)  # ids may tie
+
+
+def test_a_reader_never_sees_a_half_written_index(tmp_path):
+    docs = _corpus(tmp_path / "r", 40)
+    write_chunked(tmp_path / "idx", docs[:2], FakeEmbedder())
+    done, seen, errors = threading.Event(), [], []
+
+    def read() -> None:
+        while not done.is_set():
+            try:
+                index = Index.open(tmp_path / "idx")
+                vectors, claims = index.faiss_index().ntotal, len(index.claims())
+                if vectors != claims or vectors != index.manifest["claims"]:
+                    errors.append((vectors, claims))
+                seen.append(vectors)
+            except Exception as exc:  # any failure to open is a defect too
+                errors.append(exc)
+
+    reader = threading.Thread(target=read)
+    reader.start()
+    try:
+        for n in range(2, 40, 2):
+            write_chunked(tmp_path / "idx", docs[n:n + 2], FakeEmbedder(), add=True)
+    finally:
+        done.set()
+        reader.join()
+    assert not errors
+    assert len(set(seen)) > 3  # the reader really saw the index grow
