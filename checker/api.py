@@ -47,6 +47,11 @@ def _pair_input(claim: Claim, dates: dict[str, str] | None = None) -> PairInput:
     return PairInput(claim.text, claim.body, claim.attribution.how, (dates or {}).get(claim.report_id))
 
 
+def _scored_text(claim: Claim) -> str:
+    """What the pair scorer reads: the asserted content, or the whole claim when its cue denies it («نفى … أن»)."""
+    return claim.text if claim.attribution.how == "denied" else claim.proposition
+
+
 def report_dates(documents: list[Document]) -> dict[str, str]:
     """``{report id: YYYY-MM-DD}`` for the reports whose date can be read (relative dates resolve against it)."""
     from .stories import parse_date
@@ -117,7 +122,7 @@ def judge_claims(claims: list[Claim], vectors: np.ndarray, model_id: str, config
                             for i, j, s in pairs])
     kept = [(i, j, v) for (i, j, _), v in zip(pairs, verdicts)
             if v.relation is not Relation.UNRELATED and v.score >= config.min_score]
-    scores = pair_scores([(claims[i].proposition, claims[j].proposition) for i, j, _ in kept], encoder) if encoder else [None] * len(kept)
+    scores = pair_scores([(_scored_text(claims[i]), _scored_text(claims[j])) for i, j, _ in kept], encoder) if encoder else [None] * len(kept)
     findings = [Finding.from_verdict(claims[i], claims[j], replace(v, pair_score=s))
                 for (i, j, v), s in zip(kept, scores)]
     return sorted(findings, key=lambda f: (f.relation is not Relation.CONTRADICT, -f.score, f.id))

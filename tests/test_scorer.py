@@ -123,3 +123,15 @@ def test_trained_scorer_on_ans_dev_matches_its_card():
     card = scorer.card["dev"]
     assert result.metrics["macro_f1_agree_disagree"] == pytest.approx(card["macro_f1_agree_disagree"], abs=0.01)
     assert result.metrics["macro_f1_agree_disagree"] > 0.75
+
+
+def test_the_scorer_reads_a_denial_cue_with_its_content():
+    """«نفت الوزارة أن …» asserts the opposite of its proposition: the scorer must see the denial verb."""
+    from checker.api import _scored_text
+    from checker.claims import split_claims
+    from checker.ingest import Document
+
+    text = "نفت وزارة الدفاع أن تكون الطائرة قد سقطت في البحر. وقالت الشرطة إن الطائرة سقطت في البحر."
+    denied, said = split_claims(Document(id="r", path="r.txt", title="", text=text))
+    assert denied.attribution.how == "denied" and _scored_text(denied).startswith("نفت")
+    assert _scored_text(said) == said.proposition and not said.proposition.startswith("وقالت")
