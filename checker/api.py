@@ -112,7 +112,7 @@ def judge_claims(claims: list[Claim], vectors: np.ndarray, model_id: str, config
         return a.report_id != b.report_id or a.attribution.key != b.attribution.key
 
     calibration = calibration or calibration_for(model_id, vectors)
-    pairs = pairs_from_vectors(vectors, k=config.neighbours, min_similarity=calibration.unrelated,
+    pairs = pairs_from_vectors(vectors, k=config.neighbours, min_similarity=calibration.candidate_floor,
                                allowed=allowed, queries=queries)
     # word rarity over the claims that take part in a pair (not the whole index: that grows without bound)
     involved = sorted({k for i, j, _ in pairs for k in (i, j)} | set(queries or []))

@@ -75,10 +75,27 @@ def calibrate(pairs: list[tuple[str, str, str]], embedder: Embedder, seed: int =
             "pairs": len(pairs), "seed": seed}
 
 
-def store(model_id: str, entry: dict, path: Path = CALIBRATION_FILE) -> None:
-    """Write ``entry`` for ``model_id`` into the calibration file (atomically)."""
+def calibrate_cross(pairs: list[tuple[str, str, str]], embedder: Embedder) -> dict:
+    """Cross-script landmarks from translation pairs (``s1`` in one script, ``s2`` its translation in another).
+
+    ``related`` is the median cosine of the translations; ``unrelated`` the 95th percentile over every
+    non-matching cross pair (``n * (n - 1)`` of them).
+    """
+    left = embedder.embed([p[0] for p in pairs])
+    right = embedder.embed([p[1] for p in pairs])
+    sims = left @ right.T
+    others = sims[~np.eye(len(pairs), dtype=bool)]
+    return {"unrelated": float(np.quantile(others, 0.95)), "related": float(np.median(np.diag(sims))),
+            "pairs": len(pairs)}
+
+
+def store(model_id: str, entry: dict, path: Path = CALIBRATION_FILE, key: str | None = None) -> None:
+    """Write ``entry`` for ``model_id`` (or under ``key`` inside its entry) into the calibration file (atomically)."""
     data = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
-    data[model_id] = entry
+    if key:
+        data.setdefault(model_id, {})[key] = entry
+    else:
+        data[model_id] = {**entry, **({"cross": data[model_id]["cross"]} if "cross" in data.get(model_id, {}) else {})}
     tmp = path.with_suffix(".tmp")
     tmp.write_text(json.dumps(data, indent=1, sort_keys=True, ensure_ascii=False) + "\n", encoding="utf-8")
     tmp.replace(path)

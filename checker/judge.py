@@ -94,11 +94,28 @@ class PairInput:
 
 @dataclass(frozen=True)
 class Calibration:
-    """Per-model similarity landmarks: ``unrelated`` (most unrelated pairs score below) and ``related``."""
+    """Per-model similarity landmarks: ``unrelated`` (most unrelated pairs score below) and ``related``.
+
+    ``cross`` holds the same two landmarks for pairs in different scripts (Arabic against Latin):
+    a multilingual encoder puts a sentence and its translation lower on the cosine scale than two
+    same-language paraphrases, so one scale for both would never let a cross-language pair through.
+    """
 
     unrelated: float
     related: float
     source: str = "default"
+    cross: tuple[float, float] | None = None
+
+    def between(self, a: str, b: str) -> Calibration:
+        """The landmarks that apply to texts ``a`` and ``b``: the cross-script ones when their scripts differ."""
+        if self.cross is None or _arabic_script(a) == _arabic_script(b):
+            return self
+        return Calibration(self.cross[0], self.cross[1], self.source + " (cross-script)")
+
+    @property
+    def candidate_floor(self) -> float:
+        """The lowest similarity at which any pair (same or cross script) can be a candidate."""
+        return min(self.unrelated, self.cross[0]) if self.cross else self.unrelated
 
     @classmethod
     def for_model(cls, model_id: str) -> Calibration | None:
@@ -106,7 +123,9 @@ class Calibration:
         if _CALIBRATION.is_file():
             entry = json.loads(_CALIBRATION.read_text(encoding="utf-8")).get(model_id)
             if entry:
-                return cls(entry["unrelated"], entry["related"], "stored")
+                cross = entry.get("cross")
+                return cls(entry["unrelated"], entry["related"], "stored",
+                           (cross["unrelated"], cross["related"]) if cross else None)
         return None
 
     @classmethod
@@ -125,6 +144,12 @@ class Judge(Protocol):
     def judge(self, pairs: list[tuple[PairInput, PairInput, float]]) -> list[Verdict]:
         """Judge ``(a, b, cosine)`` triples."""
         ...
+
+
+def _arabic_script(text: str) -> bool:
+    """Whether most letters of ``text`` are Arabic."""
+    letters = [ch for ch in text if ch.isalpha()]
+    return sum("\u0600" <= ch <= "\u06ff" for ch in letters) * 2 > len(letters)
 
 
 def _sigmoid(x: float) -> float:
@@ -169,7 +194,8 @@ class RuleJudge:
     def judge_one(self, a: PairInput, b: PairInput, similarity: float) -> Verdict:
         """Judge one pair."""
         sa, sb = self.signals(a), self.signals(b)
-        gate, why_not = event_gate(sa, sb, similarity, self.calibration, self.idf)
+        calibration = self.calibration.between(a.text, b.text)
+        gate, why_not = event_gate(sa, sb, similarity, calibration, self.idf)
         differences = find_differences(sa, sb)
         slots = {d.kind for d in differences if d.kind in ("location", "number", "date")}
         if len(slots) >= 2 and gate < 0.9:
@@ -192,8 +218,8 @@ class RuleJudge:
             return Verdict(Relation.AGREE, round(score, 3), "negation",
                            "same event, both deny or reject it", round(gate, 3), similarity)
         # Otherwise agreement needs paraphrase-level similarity: the calibrated "related" landmark.
-        agree = gate * _sigmoid(12 * (similarity - self.calibration.related) /
-                                max(1e-6, self.calibration.related - self.calibration.unrelated) + 1)
+        agree = gate * _sigmoid(12 * (similarity - calibration.related) /
+                                max(1e-6, calibration.related - calibration.unrelated) + 1)
         return Verdict(Relation.AGREE, round(agree, 3), "other",
                        "same event, no conflicting place, number, date or polarity", round(gate, 3), similarity)
 

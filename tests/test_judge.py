@@ -156,3 +156,24 @@ def test_different_doers_of_one_action_contradict(a, b):
 ])
 def test_a_second_participant_or_partner_is_not_a_different_doer(a, b):
     assert judge(a, b).kind != "actor"
+
+
+def test_cross_script_pairs_use_their_own_landmarks():
+    cal = Calibration(0.86, 0.95, "stored", cross=(0.83, 0.92))
+    assert cal.between("ارتفاع أسعار النفط", "انخفاض أسعار النفط") is cal
+    assert cal.between("Oil prices rise", "ارتفاع أسعار النفط").unrelated == 0.83
+    assert cal.candidate_floor == 0.83 and Calibration(0.86, 0.95).candidate_floor == 0.86
+    # the same cosine is stronger evidence of one event across scripts than within one
+    en, ar = pair_input_from_text("Oil prices rise on world markets"), pair_input_from_text("ارتفاع أسعار النفط")
+    with_cross = RuleJudge(cal).judge_one(en, ar, 0.88)
+    one_scale = RuleJudge(Calibration(0.86, 0.95)).judge_one(en, ar, 0.88)
+    assert with_cross.gate > one_scale.gate
+
+
+def test_calibrate_cross_reads_translations_against_non_matching_pairs(fake_embedder):
+    from checker.calibrate import calibrate_cross
+
+    pairs = [("oil prices rise", "oil prices rise today", "agree"), ("the team won", "the team won the cup", "agree"),
+             ("rain in the north", "heavy rain in the north", "agree")]
+    entry = calibrate_cross(pairs, fake_embedder)
+    assert entry["pairs"] == 3 and entry["related"] > entry["unrelated"]

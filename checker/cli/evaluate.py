@@ -15,21 +15,25 @@ from .options import FormatOption, ModelOption, config_from
 def calibrate_cli(pairs: Path = typer.Argument(..., help="CSV with s1,s2,stance (agree/disagree/other)."),
                   model: str | None = ModelOption,
                   write: bool = typer.Option(True, "--write/--dry-run",
-                                             help="Store the result in checker/data/calibration.json.")) -> None:
+                                             help="Store the result in checker/data/calibration.json."),
+                  cross: bool = typer.Option(False, "--cross", help="PAIRS are translations across scripts "
+                                             "(s1 Arabic, s2 English): measure the cross-script landmarks.")
+                  ) -> None:
     """Measure where unrelated and related pairs fall on the model's cosine scale.
 
     Example: checker calibrate ../shared/data/ans/stance_train.csv
+    Example: checker calibrate checker/data/parallel_ar_en.csv --cross
     """
-    from ..calibrate import calibrate, file_sha256, read_pairs, store
+    from ..calibrate import calibrate, calibrate_cross, file_sha256, read_pairs, store
     from ..embed import embedder_from_config
 
     embedder = embedder_from_config(config_from(model=model), notify)
-    entry = calibrate(read_pairs(pairs), embedder)
+    entry = (calibrate_cross if cross else calibrate)(read_pairs(pairs), embedder)
     entry.update(data=pairs.name, data_sha256=file_sha256(pairs))
-    typer.echo(f"{embedder.model_id}: unrelated {entry['unrelated']:.4f}, related {entry['related']:.4f} "
-               f"({entry['pairs']} pairs)")
+    typer.echo(f"{embedder.model_id}{' (cross-script)' if cross else ''}: unrelated {entry['unrelated']:.4f}, "
+               f"related {entry['related']:.4f} ({entry['pairs']} pairs)")
     if write:
-        store(embedder.model_id, entry)
+        store(embedder.model_id, entry, key="cross" if cross else None)
 
 
 @app.command("train")
