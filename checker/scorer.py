@@ -53,22 +53,34 @@ class AttentionHead:
     def __init__(self, layer: int, weights: dict[str, np.ndarray]) -> None:
         self.layer = layer
         self.w = {k: np.asarray(weights[k], dtype=np.float32) for k in HEAD_KEYS}
+        # g([x; a; x - a; x * a]) = x (G1 + G3) + a (G2 - G3) + (x * a) G4: the x term is per claim, not per pair
+        g1, g2, g3, g4 = np.split(self.w["g_w"], 4)
+        self.g_self, self.g_aligned, self.g_product = g1 + g3, g2 - g3, g4
 
     def _project(self, x: np.ndarray) -> np.ndarray:
         mu, var = x.mean(-1, keepdims=True), x.var(-1, keepdims=True)
         x = (x - mu) / np.sqrt(var + 1e-5) * self.w["ln_w"] + self.w["ln_b"]
         return _relu(x @ self.w["f_w"] + self.w["f_b"])
 
-    def _compare(self, x: np.ndarray, aligned: np.ndarray) -> np.ndarray:
-        v = _relu(np.concatenate([x, aligned, x - aligned, x * aligned], -1) @ self.w["g_w"] + self.w["g_b"])
+    def prepare(self, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The per-claim part of the head: projected tokens and their own share of the compare layer."""
+        p = self._project(x)
+        return p, p @ self.g_self + self.w["g_b"]
+
+    def _compare(self, x: tuple[np.ndarray, np.ndarray], aligned: np.ndarray) -> np.ndarray:
+        v = _relu(x[1] + aligned @ self.g_aligned + (x[0] * aligned) @ self.g_product)
         return np.concatenate([v.mean(0), v.max(0)])
 
     def logits(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
         """Class logits for one pair of ``(tokens, dim)`` matrices, in :data:`LABELS` order."""
-        pa, pb = self._project(a), self._project(b)
+        return self.logits_prepared(self.prepare(a), self.prepare(b))
+
+    def logits_prepared(self, a: tuple[np.ndarray, np.ndarray], b: tuple[np.ndarray, np.ndarray]) -> np.ndarray:
+        """:meth:`logits` from :meth:`prepare` outputs (a claim in many pairs is prepared once)."""
+        pa, pb = a[0], b[0]
         e = pa @ pb.T
-        va = self._compare(pa, _softmax(e) @ pb)
-        vb = self._compare(pb, _softmax(e.T) @ pa)
+        va = self._compare(a, _softmax(e) @ pb)
+        vb = self._compare(b, _softmax(e.T) @ pa)
         h = _relu(np.concatenate([va + vb, np.abs(va - vb)]) @ self.w["h1_w"] + self.w["h1_b"])
         return h @ self.w["h2_w"] + self.w["h2_b"]
 
@@ -111,8 +123,17 @@ class PairScorer:
     def predict_proba(self, pairs: list[tuple[States, States]]) -> np.ndarray:
         """``(n, 3)`` probabilities in :data:`LABELS` order: the heads' softmax outputs, averaged."""
         out = np.zeros((len(pairs), len(LABELS)), dtype=np.float64)
+        prepared: dict[tuple[int, int], tuple[np.ndarray, np.ndarray]] = {}
+
+        def prep(k: int, states: States) -> tuple[np.ndarray, np.ndarray]:
+            key = (k, id(states))
+            if key not in prepared:
+                prepared[key] = self.heads[k].prepare(states[self.heads[k].layer])
+            return prepared[key]
+
         for n, (a, b) in enumerate(pairs):
-            out[n] = np.mean([_softmax(h.logits(a[h.layer], b[h.layer])) for h in self.heads], axis=0)
+            out[n] = np.mean([_softmax(h.logits_prepared(prep(k, a), prep(k, b))) for k, h in enumerate(self.heads)],
+                             axis=0)
         return out
 
     def contradiction_score(self, proba: np.ndarray) -> np.ndarray:
