@@ -122,7 +122,8 @@ def judge_claims(claims: list[Claim], vectors: np.ndarray, model_id: str, config
                             for i, j, s in pairs])
     kept = [(i, j, v) for (i, j, _), v in zip(pairs, verdicts)
             if v.relation is not Relation.UNRELATED and v.score >= config.min_score]
-    scores = pair_scores([(_scored_text(claims[i]), _scored_text(claims[j])) for i, j, _ in kept], encoder) if encoder else [None] * len(kept)
+    texts = [(_scored_text(claims[i]), _scored_text(claims[j])) for i, j, _ in kept]
+    scores = pair_scores(texts, encoder) if encoder else [None] * len(kept)
     findings = [Finding.from_verdict(claims[i], claims[j], replace(v, pair_score=s))
                 for (i, j, v), s in zip(kept, scores)]
     return sorted(findings, key=lambda f: (f.relation is not Relation.CONTRADICT, -f.score, f.id))

