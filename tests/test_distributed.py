@@ -24,6 +24,7 @@ def test_shards_cover_the_range_in_order() -> None:
 def test_ray_build_with_two_workers_equals_local_build(tmp_path: Path, sample_dir: Path,
                                                        monkeypatch: pytest.MonkeyPatch) -> None:
     pytest.importorskip("ray")
+    monkeypatch.setenv("CHECKER_MODEL", "multilingual-e5-small")  # the sentence-transformers path, faked here
     monkeypatch.setattr(SentenceTransformerEmbedder, "from_config",
                         classmethod(lambda cls, c, n=None: FakeEmbedder()))
     runner = CliRunner()
