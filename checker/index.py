@@ -224,9 +224,11 @@ class Index:
 
     def documents(self, ids: set[str] | None = None) -> list[Document]:
         """Every stored report, or those whose id is in ``ids``."""
+        sql = "SELECT id, path, title, text, source, date, url FROM reports"
         with self._connect() as db:
-            rows = db.execute("SELECT id, path, title, text, source, date, url FROM reports ORDER BY rowid")
-            return [Document(*row) for row in rows if ids is None or row[0] in ids]
+            if ids is None:
+                return [Document(*row) for row in db.execute(sql + " ORDER BY rowid")]
+            return [Document(*row) for row in _select_in(db, sql, "id", sorted(ids))]
 
     def claims(self, rows: list[int] | None = None) -> list[Claim]:
         """Stored claims: all of them in FAISS row order, or those of ``rows`` in that order."""
@@ -236,12 +238,7 @@ class Index:
             if rows is None:
                 found = db.execute(sql + " ORDER BY c.row").fetchall()
             else:
-                wanted = sorted(set(int(r) for r in rows))
-                by_row = {}
-                for start in range(0, len(wanted), 500):  # SQLite caps bound parameters
-                    part = wanted[start:start + 500]
-                    by_row.update((r[0], r) for r in db.execute(
-                        sql + f" WHERE c.row IN ({','.join('?' * len(part))})", part))
+                by_row = {r[0]: r for r in _select_in(db, sql, "c.row", sorted(set(int(r) for r in rows)))}
                 found = [by_row[int(r)] for r in rows]
         return [Claim(r[1], r[2], r[3], r[4], (r[5], r[6]), r[7],
                       Attribution(r[8], r[9], r[10], r[11], bool(r[12])), (r[13], r[14])) for r in found]
@@ -379,6 +376,15 @@ class Index:
 
         rows = "".join(f"<tr><th>{k}</th><td>{html.escape(str(v))}</td></tr>" for k, v in vars(self.info()).items())
         return f"<table>{rows}</table>"
+
+
+def _select_in(db: sqlite3.Connection, sql: str, column: str, values: list) -> list[tuple]:
+    """Rows of ``sql`` whose ``column`` is one of ``values``, in batches (SQLite caps bound parameters)."""
+    found: list[tuple] = []
+    for start in range(0, len(values), 500):
+        part = values[start:start + 500]
+        found += db.execute(f"{sql} WHERE {column} IN ({','.join('?' * len(part))})", part).fetchall()
+    return found
 
 
 def _next_generation(path: Path) -> int:

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Protocol
 
 from .signals import ClaimSignals, Fact, antonym_pairs, read_signals
+from .text.arabic import ARABIC
 
 _DENIAL_VERBS = {"نفى", "نفت", "ينفي", "تنفي", "نفوا", "أنكر", "أنكرت", "كذب", "كذبت", "denied", "denies", "rejected"}
 _CALIBRATION = Path(__file__).parent / "data" / "calibration.json"
@@ -313,13 +314,12 @@ def _countries(sig: ClaimSignals) -> dict[int, str]:
     return {i: at[t.start] for i, t in enumerate(sig.tokens) if t.start in at}
 
 
-def _actors(sig: ClaimSignals, shared: set[str]) -> dict[str, tuple[str, int]]:
+def _actors(sig: ClaimSignals, countries: dict[int, str], shared: set[str]) -> dict[str, tuple[str, int]]:
     """``{shared word: (actor, token)}``: the country right after a shared word (Arabic verb-first order,
     «قصفت إسرائيل الميناء») or right before it (English "Israel struck the port")."""
-    countries = _countries(sig)
     found: dict[str, tuple[str, int]] = {}
     for i, tok in enumerate(sig.tokens):
-        j = i + 1 if "\u0600" <= tok.norm[:1] <= "\u06ff" else i - 1
+        j = i + 1 if ARABIC.match(tok.norm) else i - 1
         if tok.stem in shared and j in countries:
             found.setdefault(tok.stem, (countries[j], j))
     return found
@@ -329,8 +329,9 @@ def _actor_conflicts(a: ClaimSignals, b: ClaimSignals) -> list[Difference]:
     """One shared action, two different doers: each claim puts a different country in the doer's slot of the
     same word, and neither claim mentions the other's country anywhere (else both may take part)."""
     shared = set(a.anchors) & set(b.anchors)
-    actors_a, actors_b = _actors(a, shared), _actors(b, shared)
-    all_a, all_b = set(_countries(a).values()), set(_countries(b).values())
+    countries_a, countries_b = _countries(a), _countries(b)
+    actors_a, actors_b = _actors(a, countries_a, shared), _actors(b, countries_b, shared)
+    all_a, all_b = set(countries_a.values()), set(countries_b.values())
     for word, (key_a, i) in actors_a.items():
         key_b, j = actors_b.get(word, (None, -1))
         if key_b and key_a != key_b and key_a not in all_b and key_b not in all_a:
