@@ -4,7 +4,9 @@ Usage: .venv/bin/python bench/run.py [--quick] [--format json]
 
 Sections and their JSON keys (stable; a figure that does not apply is null):
 
-- ``machine``: ``cpus``, ``load_before`` / ``load_after`` (1-minute load average), ``quick``.
+- ``machine``: ``cpus``, ``load_before`` / ``load_after`` (1-minute load average), ``quick``, ``total_s`` (the
+  whole run).
+- ``seconds``: wall time of each section below, by section name (where a run's time goes).
 - ``startup``: ``help_s`` (``checker --help``, median of 3 runs), ``model_load_s`` (fresh process: import,
   load the default model, embed one sentence).
 - ``encode``: ``claims``, ``default_per_s`` (the encoder ``Config()`` resolves to, through the library's own
@@ -233,21 +235,31 @@ def memory(path: Path) -> dict:
 
 def run(quick: bool) -> dict:
     """Every section; ``quick`` shrinks sizes so the whole run takes under two minutes."""
+    started = time.perf_counter()
     result: dict = {"machine": {"cpus": os.cpu_count(), "load_before": round(os.getloadavg()[0], 2), "quick": quick}}
-    result["startup"] = startup()
+    seconds: dict[str, float] = {}
+
+    def timed(name: str, make):
+        start = time.perf_counter()
+        result[name] = make()
+        seconds[name] = round(time.perf_counter() - start, 1)
+
+    timed("startup", startup)
     embedder = default_embedder()
     texts = sample_claims()
-    result["encode"] = encode(embedder, texts)
-    result["build"] = build(embedder, texts)
+    timed("encode", lambda: encode(embedder, texts))
+    timed("build", lambda: build(embedder, texts))
     sizes = [1_000, 10_000, 50_000] if quick else [10_000, 100_000, 1_000_000]
     with tempfile.TemporaryDirectory() as tmp:
-        result["check_latency"] = check_latency(embedder, sizes, Path(tmp), 1 if quick else 3)
+        timed("check_latency", lambda: check_latency(embedder, sizes, Path(tmp), 1 if quick else 3))
         result["check_latency_ratio"] = round(result["check_latency"][-1]["seconds"]
                                               / result["check_latency"][1]["seconds"], 2)
-        result["memory"] = memory(Path(tmp) / f"idx{sizes[-1]}")
-    result["all_pairs"] = all_pairs(10_000 if quick else 100_000)
-    result["ivf_real"] = ivf_real(embedder, 200 if quick else 3000)
+        timed("memory", lambda: memory(Path(tmp) / f"idx{sizes[-1]}"))
+    timed("all_pairs", lambda: all_pairs(10_000 if quick else 100_000))
+    timed("ivf_real", lambda: ivf_real(embedder, 200 if quick else 3000))
     result["machine"]["load_after"] = round(os.getloadavg()[0], 2)
+    result["machine"]["total_s"] = round(time.perf_counter() - started, 1)
+    result["seconds"] = seconds
     return result
 
 

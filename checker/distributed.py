@@ -5,7 +5,8 @@ itself: ``embed(texts)`` cuts the texts into shards, encodes the shards on Ray
 actors (each loads the model once, then encodes shard after shard) and
 returns the vectors in input order. Everything else (claims, the index write)
 stays on the driver and goes through the ordinary local path, so a Ray build
-writes the same index as a local one. Ray is an optional extra
+writes the same index as a local one. One connection and one set of actors serve
+every call until :meth:`RayEmbedder.close`. Ray is an optional extra
 (``pip install 'checker[ray]'``) and is imported only here.
 """
 
@@ -37,14 +38,23 @@ def shards(n: int, size: int) -> list[tuple[int, int]]:
 class RayEmbedder:
     """Distributes another embedder's work over Ray actors; vectors come back in input order.
 
+    The Ray connection and the actors (each holding a loaded model) are made on the first
+    :meth:`embed` and kept for the next ones, so a build that embeds chunk after chunk pays the
+    start-up once. Use it as a context manager, or call :meth:`close`, to release them; a local
+    Ray instance it started is then shut down.
+
     Args:
         embedder: the embedder each worker runs (sent to the workers unloaded; each loads its model once).
         address: a running cluster (``ray://host:10001`` or ``auto``); ``None`` starts a local Ray
-            instance with ``workers`` CPUs for the duration of each call. Defaults to ``None``.
+            instance with ``workers`` CPUs. Defaults to ``None``.
         workers: encoder actors, one CPU each. More workers encode faster until the cluster's CPUs
             run out. Defaults to 2.
         shard_size: texts per task. Larger shards cost less scheduling, smaller ones balance better.
             Defaults to 2048.
+
+    Example:
+        >>> with RayEmbedder(embedder, address="auto", workers=32) as ray_embedder:  # doctest: +SKIP
+        ...     build_index(["reports/"], "indexes/big", embedder=ray_embedder)
     """
 
     def __init__(self, embedder: Embedder, *, address: str | None = None, workers: int = 2,
@@ -57,6 +67,19 @@ class RayEmbedder:
         self.address = address
         self.workers = workers
         self.shard_size = shard_size
+        self._pool = None
+        self._started = False  # whether this object started Ray (and so shuts it down)
+
+    @property
+    def batch_hint(self) -> int:
+        """Texts per :meth:`embed` call that keep every worker busy (callers embedding in slices use it)."""
+        return self.shard_size * self.workers
+
+    def __enter__(self) -> RayEmbedder:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
 
     def embed(self, texts: list[str]) -> np.ndarray:
         """Encode ``texts`` on the cluster; the same rows as ``embedder.embed(texts)``.
@@ -67,23 +90,35 @@ class RayEmbedder:
         if not texts:
             return self.inner.embed([])
         ray = _import_ray()
-        started = not ray.is_initialized()
         try:
-            if started:
-                ray.init(address=self.address, include_dashboard=False, log_to_driver=False,
-                         **({} if self.address else {"num_cpus": self.workers}))
-            actor = ray.remote(num_cpus=1)(_Encoder)
-            inner = ray.put(self.inner)  # serialised once, not once per worker
-            pool = ray.util.ActorPool([actor.remote(inner) for _ in range(self.workers)])
+            pool = self._connect(ray)
             parts = pool.map(lambda a, span: a.embed.remote(texts[span[0]:span[1]]),
                              shards(len(texts), self.shard_size))
             return np.ascontiguousarray(np.vstack(list(parts)), dtype=np.float32)
         except (ConnectionError, ray.exceptions.RayError) as exc:
+            self.close()
             raise ModelError(f"encoding on Ray failed ({type(exc).__name__}: {exc}); check --address and "
                              "that every node has checker and its model installed") from exc
-        finally:
-            if started:
-                ray.shutdown()
+
+    def close(self) -> None:
+        """Release the actors, and shut down the local Ray instance if this object started it."""
+        self._pool = None
+        if self._started:
+            import ray
+
+            ray.shutdown()
+            self._started = False
+
+    def _connect(self, ray):
+        if self._pool is None:
+            if not ray.is_initialized():
+                ray.init(address=self.address, include_dashboard=False, log_to_driver=False,
+                         **({} if self.address else {"num_cpus": self.workers}))
+                self._started = True
+            actor = ray.remote(num_cpus=1)(_Encoder)
+            inner = ray.put(self.inner)  # serialised once, not once per worker
+            self._pool = ray.util.ActorPool([actor.remote(inner) for _ in range(self.workers)])
+        return self._pool
 
 
 def _import_ray():

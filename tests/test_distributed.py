@@ -41,3 +41,19 @@ def test_ray_build_with_two_workers_equals_local_build(tmp_path: Path, sample_di
     assert np.array_equal(a.vectors(), b.vectors())
     assert a.info().model == b.info().model
     assert driver_side.calls == []  # every claim was encoded by a worker's copy
+
+
+def test_one_ray_session_serves_every_call_until_closed(monkeypatch: pytest.MonkeyPatch) -> None:
+    ray = pytest.importorskip("ray")
+    from checker.distributed import RayEmbedder
+
+    starts = []
+    real_init = ray.init
+    monkeypatch.setattr(ray, "init", lambda *a, **k: starts.append(k) or real_init(*a, **k))
+    texts = [f"claim {i}" for i in range(40)]
+    with RayEmbedder(FakeEmbedder(), workers=2, shard_size=8) as embedder:
+        first = embedder.embed(texts[:25])
+        second = embedder.embed(texts[25:])
+        assert ray.is_initialized()
+    assert len(starts) == 1 and not ray.is_initialized()  # started once, shut down on the way out
+    assert np.array_equal(np.vstack([first, second]), FakeEmbedder().embed(texts))

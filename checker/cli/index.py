@@ -30,11 +30,14 @@ WorkersOption = typer.Option(2, "--workers", min=1, help="Ray encoder workers, o
 
 
 def _embedder(model: str | None, engine: Engine, address: str | None, workers: int):
+    """A context manager giving the embedder for ``engine`` (a Ray one is closed on the way out)."""
+    from contextlib import nullcontext
+
     from ..embed import embedder_from_config
 
     embedder = embedder_from_config(config_from(model=model), notify)
     if engine is Engine.local:
-        return embedder
+        return nullcontext(embedder)
     from ..distributed import RayEmbedder
 
     return RayEmbedder(embedder, address=address, workers=workers)
@@ -65,8 +68,7 @@ def build_cli(paths: list[Path] = typer.Argument(..., help="Report files or fold
     """
     from ..api import build_index
 
-    embedder = _embedder(model, engine, address, workers)
-    with progress_bar() as progress:
+    with _embedder(model, engine, address, workers) as embedder, progress_bar() as progress:
         built = build_index([str(p) for p in paths], index, config=config_from(model=model, index_type=index_type),
                             embedder=embedder, notify=notify, progress=_progress(progress, engine))
     _summary(built, "built")
@@ -81,9 +83,9 @@ def add_cli(paths: list[Path] = typer.Argument(..., help="Report files or folder
     """Add reports to an index; reports already stored (same content hash) are skipped."""
     from ..api import build_index
 
-    with progress_bar() as progress:
+    with _embedder(model, engine, address, workers) as embedder, progress_bar() as progress:
         result = build_index([str(p) for p in paths], index, config=config_from(model=model, index_type=index_type),
-                             embedder=_embedder(model, engine, address, workers), add=True, notify=notify,
+                             embedder=embedder, add=True, notify=notify,
                              progress=_progress(progress, engine))
     _summary(result, "updated")
 
