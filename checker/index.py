@@ -305,7 +305,8 @@ class Index:
             old.require_model(model_id)
         known = old.report_ids() if old else set()
         new_docs = [d for d in documents if d.id not in known]
-        keep = [i for i, c in enumerate(claims) if c.report_id in {d.id for d in new_docs}]
+        new_ids = {d.id for d in new_docs}
+        keep = [i for i, c in enumerate(claims) if c.report_id in new_ids]
         generation = (old.manifest["generation"] + 1) if old else _next_generation(path)
         meta_name, vec_name = f"meta-{generation:06d}.sqlite", f"vectors-{generation:06d}.faiss"
         dimension = int(vectors.shape[1]) if vectors.ndim == 2 and vectors.shape[1] else \
@@ -343,7 +344,7 @@ class Index:
             "schema": SCHEMA_VERSION, "model": model_id, "dimension": dimension, "normalized": True,
             "index_type": params.faiss_type, "search": params.to_json(), "generation": generation,
             "files": {"vectors": vec_name, "meta": meta_name}, **({"building": building} if building else {}),
-            "claims": int(faiss_index.ntotal), "reports": sorted(known | {d.id for d in new_docs}),
+            "claims": int(faiss_index.ntotal), "reports": sorted(known | new_ids),
             "updated": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         }
         fd, tmp_manifest = tempfile.mkstemp(dir=path, prefix=".manifest-", suffix=".tmp")
