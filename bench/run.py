@@ -9,7 +9,8 @@ Sections and their JSON keys (stable; a figure that does not apply is null):
 - ``seconds``: wall time of each section below, by section name (where a run's time goes).
 - ``startup``: ``help_s`` (``checker --help``, median of 3 runs), ``model_load_s`` (fresh process: import,
   load the default model, embed one sentence).
-- ``encode``: ``claims``, ``default_per_s`` (the encoder ``Config()`` resolves to, through the library's own
+- ``encode``: ``claims`` (the sample corpus's claims, then ANS sentences where ``../shared`` is present; 300,
+  quick, or 1,000), ``default_per_s`` (the encoder ``Config()`` resolves to, through the library's own
   seam), ``plain_fp32_per_s`` (sentence-transformers ``encode`` on the same model folder and claims),
   ``speedup`` (default / plain), ``default_model``.
 - ``build``: ``claims``, ``build_s`` (``build_index`` of the sample corpus, model loaded), ``encode_s`` (raw
@@ -200,12 +201,19 @@ def all_pairs(n: int, k: int = 10, d: int = 384) -> dict:
             "recall_top_pairs": round(len(top & found) / len(top), 4), "top_pairs": len(top)}
 
 
+def real_texts(limit: int) -> list[str]:
+    """The sample corpus's claims, then ANS sentences where ``../shared`` is present, ``limit`` at most."""
+    texts = sample_claims()
+    if ANS.is_file():
+        with open(ANS, encoding="utf-8") as handle:
+            texts += dict.fromkeys(t for row in csv.DictReader(handle) for t in (row["s1"], row["s2"]))
+    return texts[:limit]
+
+
 def ivf_real(embedder, limit: int) -> dict:
     from checker import ann
 
-    with open(ANS, encoding="utf-8") as handle:
-        texts = list(dict.fromkeys(t for row in csv.DictReader(handle) for t in (row["s1"], row["s2"])))
-    texts = (sample_claims() + texts)[:limit]
+    texts = real_texts(limit)
     vectors = embedder.embed(texts)
     _, params = ann.build(vectors, "ivf")
     return {"claims": len(texts), "nlist": params.nlist, "nprobe": params.nprobe,
@@ -246,9 +254,8 @@ def run(quick: bool) -> dict:
 
     timed("startup", startup)
     embedder = default_embedder()
-    texts = sample_claims()
-    timed("encode", lambda: encode(embedder, texts))
-    timed("build", lambda: build(embedder, texts))
+    timed("encode", lambda: encode(embedder, real_texts(300 if quick else 1000)))
+    timed("build", lambda: build(embedder, sample_claims()))
     sizes = [1_000, 10_000, 50_000] if quick else [10_000, 100_000, 1_000_000]
     with tempfile.TemporaryDirectory() as tmp:
         timed("check_latency", lambda: check_latency(embedder, sizes, Path(tmp), 1 if quick else 3))

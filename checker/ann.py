@@ -135,10 +135,11 @@ def extend(index: Any | None, params: SearchParams, new: np.ndarray, requested: 
             nprobe, recall = tune_nprobe(index, None, target=TARGET_RECALL, seed=seed, start=params.nprobe)
             params = SearchParams("ivf", params.nlist, nprobe, recall, params.trained_on)
         return index, params
-    old = index.reconstruct_n(0, stored) if stored else np.zeros((0, dimension), np.float32)
     if index is None and not len(new):
         return faiss.IndexFlatIP(dimension), SearchParams()
-    return build(np.vstack([old, new]).astype(np.float32), kind, seed=seed)
+    if not stored:  # a first write: no copy of what may be millions of rows
+        return build(new, kind, seed=seed)
+    return build(np.vstack([index.reconstruct_n(0, stored), np.asarray(new, np.float32)]), kind, seed=seed)
 
 
 def tune_nprobe(index: Any, vectors: np.ndarray | None, *, target: float = TARGET_RECALL, sample: int = 256,
@@ -154,7 +155,7 @@ def tune_nprobe(index: Any, vectors: np.ndarray | None, *, target: float = TARGE
     queries = vectors[rows] if vectors is not None else np.vstack([index.reconstruct(int(r)) for r in rows])
     k = min(11, n)
     if vectors is not None:
-        exact_scores, exact = _top(queries @ vectors.T, k)
+        exact_scores, exact = _top_blocks(queries, vectors, k)
     else:  # scanning every cell is exact and needs no second copy of the vectors
         index.nprobe = index.nlist
         exact_scores, exact = search(index, queries, k)
@@ -287,6 +288,18 @@ def _top(scores: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
         ids = np.hstack([ids, np.full((n, k - kk), -1)])
         top = np.hstack([top, np.full((n, k - kk), -np.inf, np.float32)])
     return top.astype(np.float32), ids.astype(np.int64)
+
+
+def _top_blocks(queries: np.ndarray, vectors: np.ndarray, k: int, block: int = 65536) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`_top` of ``queries @ vectors.T`` computed over blocks of ``vectors`` (memory: queries × block)."""
+    best_scores, best_ids = _top(queries @ vectors[:block].T, k)
+    for start in range(block, len(vectors), block):
+        scores, ids = _top(queries @ vectors[start:start + block].T, k)
+        merged_scores = np.hstack([best_scores, scores])
+        merged_ids = np.hstack([best_ids, np.where(ids >= 0, ids + start, -1)])
+        best_scores, at = _top(merged_scores, k)
+        best_ids = np.take_along_axis(merged_ids, np.maximum(at, 0), axis=1)
+    return best_scores, best_ids
 
 
 def _assign(vectors: np.ndarray, centroids: np.ndarray, block: int = 16384) -> np.ndarray:

@@ -314,7 +314,10 @@ class Index:
 
         previous = ann.read(old.path / old.manifest["files"]["vectors"], old.search_params, mmap=False) \
             if old else None
-        new_vectors = vectors[keep] if keep else np.zeros((0, dimension), np.float32)
+        if len(keep) == len(claims):  # the usual case: no copy of the chunk's vectors
+            new_vectors = vectors if len(keep) else np.zeros((0, dimension), np.float32)
+        else:
+            new_vectors = vectors[keep] if keep else np.zeros((0, dimension), np.float32)
         base = previous.ntotal if previous is not None else 0
         faiss_index, params = ann.extend(previous, old.search_params if old else ann.SearchParams(), new_vectors,
                                          index_type, dimension)

@@ -76,3 +76,12 @@ def test_all_pairs_over_ivf_find_the_exact_top_pairs():
     approx = pairs_from_vectors(vectors, k=5, search_index=index, batch_size=512)
     top = {(i, j) for i, j, _ in exact[:2000]}
     assert len(top & {(i, j) for i, j, _ in approx}) / len(top) >= 0.95
+
+
+def test_blockwise_top_equals_one_product() -> None:
+    rng = np.random.default_rng(3)
+    vectors, queries = rng.normal(size=(1000, 8)).astype(np.float32), rng.normal(size=(20, 8)).astype(np.float32)
+    whole = ann._top(queries @ vectors.T, 11)
+    for block in (7, 64, 333, 5000):  # blocks smaller than k, uneven, larger than the matrix
+        scores, ids = ann._top_blocks(queries, vectors, 11, block=block)
+        assert np.array_equal(ids, whole[1]) and np.allclose(scores, whole[0])
