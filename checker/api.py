@@ -99,13 +99,16 @@ def calibration_for(model_id: str, vectors: np.ndarray, seed: int = 0) -> Calibr
 def judge_claims(claims: list[Claim], vectors: np.ndarray, model_id: str, config: Config,
                  queries: list[int] | None = None,
                  encoder: Embedder | None = None, dates: dict[str, str] | None = None,
-                 calibration: Calibration | None = None) -> list[Finding]:
+                 calibration: Calibration | None = None,
+                 run_judge: Callable[[RuleJudge, list], list[Verdict]] | None = None) -> list[Finding]:
     """Find and judge candidate pairs among ``claims`` (rows of ``vectors``).
 
     Only pairs of different reports, or of different sources within a report,
     are judged; with ``queries``, only pairs touching those rows. ``encoder`` gives
     the learned pair score; ``dates`` (:func:`report_dates`) resolves relative dates;
-    ``calibration`` defaults to the model's stored one, or one measured on random pairs of ``vectors``.
+    ``calibration`` defaults to the model's stored one, or one measured on random pairs of ``vectors``;
+    ``run_judge(judge, pairs)`` judges the candidate pairs elsewhere (e.g. :class:`checker.distributed.RayJudge`),
+    by default ``judge.judge(pairs)`` here.
     """
     def allowed(i: int, j: int) -> bool:
         a, b = claims[i], claims[j]
@@ -118,8 +121,8 @@ def judge_claims(claims: list[Claim], vectors: np.ndarray, model_id: str, config
     involved = sorted({k for i, j, _ in pairs for k in (i, j)} | set(queries or []))
     judge = RuleJudge(calibration)
     judge.idf = _idf([claims[k] for k in involved] if queries is not None else claims, judge.signals, dates)
-    verdicts = judge.judge([(_pair_input(claims[i], dates), _pair_input(claims[j], dates), s)
-                            for i, j, s in pairs])
+    inputs = [(_pair_input(claims[i], dates), _pair_input(claims[j], dates), s) for i, j, s in pairs]
+    verdicts = run_judge(judge, inputs) if run_judge else judge.judge(inputs)
     kept = [(i, j, v) for (i, j, _), v in zip(pairs, verdicts)
             if v.relation is not Relation.UNRELATED and v.score >= config.min_score]
     texts = [(_scored_text(claims[i]), _scored_text(claims[j])) for i, j, _ in kept]
@@ -246,7 +249,8 @@ def build_index(paths: list[str | Path], index: str | Path, *, config: Config | 
 
 
 def check_index(index: str | Path | Index, *, config: Config | None = None, embedder: Embedder | None = None,
-                notify: Notify | None = None) -> Report:
+                notify: Notify | None = None,
+                run_judge: Callable[[RuleJudge, list], list[Verdict]] | None = None) -> Report:
     """Find agreeing and contradicting claims among the claims stored in an index (nothing is re-embedded).
 
     Args:
@@ -255,6 +259,9 @@ def check_index(index: str | Path | Index, *, config: Config | None = None, embe
         embedder: the embedding seam, for the learned pair score; must be the index's model.
             Defaults to the model ``config.model`` names.
         notify: receives one-line progress messages (model conversion).
+        run_judge: judges the candidate pairs, as ``run_judge(judge, pairs)``; pass a
+            :class:`checker.distributed.RayJudge` to spread a large index's pairs over a Ray cluster.
+            Defaults to judging here.
 
     Raises:
         IndexStoreError: the index is missing, corrupt, or built with another model.
@@ -265,5 +272,5 @@ def check_index(index: str | Path | Index, *, config: Config | None = None, embe
     claims = index.claims()
     documents = index.documents()
     findings = judge_claims(claims, index.vectors(), index.model_id, session.config, None, session.embedder,
-                            report_dates(documents))
+                            report_dates(documents), run_judge=run_judge)
     return Report(documents, claims, findings, [], index.model_id, 0)

@@ -1,16 +1,25 @@
-"""Encoding on a Ray cluster (``checker index build --engine ray [--address ADDR]``).
+"""Encoding and judging on a Ray cluster (``checker index build --engine ray [--address ADDR]``).
 
 :class:`RayEmbedder` wraps any :class:`~checker.embed.Embedder` and is one
 itself: ``embed(texts)`` cuts the texts into shards, encodes the shards on Ray
 actors (each loads the model once, then encodes shard after shard) and
 returns the vectors in input order. Everything else (claims, the index write)
 stays on the driver and goes through the ordinary local path, so a Ray build
-writes the same index as a local one. One connection and one set of actors serve
-every call until :meth:`RayEmbedder.close`. Ray is an optional extra
+writes the same index as a local one.
+
+:class:`RayJudge` does the same for judgement: the candidate pairs of a whole
+index (:func:`checker.api.check_index` with ``run_judge=``) are judged in shards
+on Ray tasks, each holding one copy of the judge, and the verdicts come back in
+input order, equal to the local ones.
+
+Both hold one :class:`RaySession`: Ray is started (or joined) on first use and
+released by ``close()`` or on leaving a ``with`` block. Ray is an optional extra
 (``pip install 'checker[ray]'``) and is imported only here.
 """
 
 from __future__ import annotations
+
+from typing import Any
 
 import numpy as np
 
@@ -18,6 +27,7 @@ from .embed import Embedder
 from .errors import ModelError
 
 DEFAULT_SHARD_SIZE = 2048
+DEFAULT_JUDGE_SHARD = 20_000  #: pairs per judging task (~4 s of rule judging on one core)
 
 
 class _Encoder:
@@ -30,9 +40,60 @@ class _Encoder:
         return self.embedder.embed(texts)
 
 
+def _judge_shard(judge: Any, pairs: list) -> list:
+    return judge.judge(pairs)
+
+
 def shards(n: int, size: int) -> list[tuple[int, int]]:
     """``(start, end)`` ranges covering ``range(n)`` in order, ``size`` items each (the last may be shorter)."""
     return [(start, min(n, start + size)) for start in range(0, n, size)]
+
+
+class RaySession:
+    """One connection to Ray, made on first use and kept until :meth:`close`.
+
+    Args:
+        address: a running cluster (``ray://host:10001`` or ``auto``); ``None`` starts a local Ray
+            instance with ``cpus`` CPUs. Defaults to ``None``.
+        cpus: CPUs of a local instance. Defaults to 2.
+    """
+
+    def __init__(self, address: str | None = None, cpus: int = 2) -> None:
+        self.address = address
+        self.cpus = cpus
+        self._started = False  # whether this object started Ray (and so shuts it down)
+
+    def connect(self):
+        """The ``ray`` module, initialised.
+
+        Raises:
+            ModelError: Ray is not installed.
+        """
+        ray = _import_ray()
+        if not ray.is_initialized():
+            ray.init(address=self.address, include_dashboard=False, log_to_driver=False,
+                     **({} if self.address else {"num_cpus": self.cpus}))
+            self._started = True
+        return ray
+
+    def close(self) -> None:
+        """Shut down the local Ray instance if this session started it."""
+        if self._started:
+            import ray
+
+            ray.shutdown()
+            self._started = False
+
+    def __enter__(self) -> RaySession:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+def _failed(exc: Exception) -> ModelError:
+    return ModelError(f"running on Ray failed ({type(exc).__name__}: {exc}); check --address and that every "
+                      "node has checker and its model installed")
 
 
 class RayEmbedder:
@@ -51,6 +112,7 @@ class RayEmbedder:
             run out. Defaults to 2.
         shard_size: texts per task. Larger shards cost less scheduling, smaller ones balance better.
             Defaults to 2048.
+        session: share a :class:`RaySession` (e.g. with a :class:`RayJudge`); ``address`` is then ignored.
 
     Example:
         >>> with RayEmbedder(embedder, address="auto", workers=32) as ray_embedder:  # doctest: +SKIP
@@ -58,17 +120,16 @@ class RayEmbedder:
     """
 
     def __init__(self, embedder: Embedder, *, address: str | None = None, workers: int = 2,
-                 shard_size: int | None = None) -> None:
+                 shard_size: int | None = None, session: RaySession | None = None) -> None:
         shard_size = shard_size or DEFAULT_SHARD_SIZE
         if workers < 1 or shard_size < 1:
             raise ValueError("workers and shard_size must be positive")
         self.inner = embedder
         self.model_id = embedder.model_id
-        self.address = address
         self.workers = workers
         self.shard_size = shard_size
+        self.session = session or RaySession(address, workers)
         self._pool = None
-        self._started = False  # whether this object started Ray (and so shuts it down)
 
     @property
     def batch_hint(self) -> int:
@@ -89,36 +150,73 @@ class RayEmbedder:
         """
         if not texts:
             return self.inner.embed([])
-        ray = _import_ray()
+        ray = self.session.connect()
         try:
-            pool = self._connect(ray)
-            parts = pool.map(lambda a, span: a.embed.remote(texts[span[0]:span[1]]),
-                             shards(len(texts), self.shard_size))
+            if self._pool is None:
+                actor = ray.remote(num_cpus=1)(_Encoder)
+                inner = ray.put(self.inner)  # serialised once, not once per worker
+                self._pool = ray.util.ActorPool([actor.remote(inner) for _ in range(self.workers)])
+            parts = self._pool.map(lambda a, span: a.embed.remote(texts[span[0]:span[1]]),
+                                   shards(len(texts), self.shard_size))
             return np.ascontiguousarray(np.vstack(list(parts)), dtype=np.float32)
         except (ConnectionError, ray.exceptions.RayError) as exc:
             self.close()
-            raise ModelError(f"encoding on Ray failed ({type(exc).__name__}: {exc}); check --address and "
-                             "that every node has checker and its model installed") from exc
+            raise _failed(exc) from exc
 
     def close(self) -> None:
         """Release the actors, and shut down the local Ray instance if this object started it."""
         self._pool = None
-        if self._started:
-            import ray
+        self.session.close()
 
-            ray.shutdown()
-            self._started = False
 
-    def _connect(self, ray):
-        if self._pool is None:
-            if not ray.is_initialized():
-                ray.init(address=self.address, include_dashboard=False, log_to_driver=False,
-                         **({} if self.address else {"num_cpus": self.workers}))
-                self._started = True
-            actor = ray.remote(num_cpus=1)(_Encoder)
-            inner = ray.put(self.inner)  # serialised once, not once per worker
-            self._pool = ray.util.ActorPool([actor.remote(inner) for _ in range(self.workers)])
-        return self._pool
+class RayJudge:
+    """Judges candidate pairs on Ray tasks: ``run(judge, pairs)`` equals ``judge.judge(pairs)``.
+
+    Pass it as ``run_judge`` to :func:`checker.api.check_index` (or :func:`~checker.api.judge_claims`).
+    The judge (with its word weights and the signals it has read) is sent once; each task judges
+    one shard of pairs.
+
+    Args:
+        address: a running cluster; ``None`` starts a local Ray instance with ``workers`` CPUs.
+            Defaults to ``None``.
+        workers: CPUs of a local instance (tasks use one CPU each). Defaults to 2.
+        shard_size: pairs per task. Defaults to 20,000.
+        session: share a :class:`RaySession` (e.g. with a :class:`RayEmbedder`).
+    """
+
+    def __init__(self, *, address: str | None = None, workers: int = 2, shard_size: int = DEFAULT_JUDGE_SHARD,
+                 session: RaySession | None = None) -> None:
+        if shard_size < 1:
+            raise ValueError("shard_size must be positive")
+        self.shard_size = shard_size
+        self.session = session or RaySession(address, workers)
+
+    def __call__(self, judge: Any, pairs: list) -> list:
+        """Verdicts of ``pairs`` in input order.
+
+        Raises:
+            ModelError: Ray is not installed, the cluster cannot be reached, or a task fails.
+        """
+        if not pairs:
+            return []
+        ray = self.session.connect()
+        try:
+            task = ray.remote(num_cpus=1)(_judge_shard)
+            shared = ray.put(judge)
+            futures = [task.remote(shared, pairs[a:b]) for a, b in shards(len(pairs), self.shard_size)]
+            return [verdict for part in ray.get(futures) for verdict in part]
+        except (ConnectionError, ray.exceptions.RayError) as exc:
+            raise _failed(exc) from exc
+
+    def __enter__(self) -> RayJudge:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Shut down the local Ray instance if this judge's session started it."""
+        self.session.close()
 
 
 def _import_ray():

@@ -57,3 +57,28 @@ def test_one_ray_session_serves_every_call_until_closed(monkeypatch: pytest.Monk
         assert ray.is_initialized()
     assert len(starts) == 1 and not ray.is_initialized()  # started once, shut down on the way out
     assert np.array_equal(np.vstack([first, second]), FakeEmbedder().embed(texts))
+
+
+def test_judging_on_ray_gives_the_local_verdicts_in_order(tmp_path: Path, sample_dir: Path) -> None:
+    pytest.importorskip("ray")
+    from checker.api import _pair_input, build_index, calibration_for, check_index
+    from checker.distributed import RayJudge
+    from checker.judge import RuleJudge
+    from checker.pairs import pairs_from_vectors
+
+    index = build_index([sample_dir], tmp_path / "idx", embedder=FakeEmbedder())
+    claims, vectors = index.claims(), index.vectors()
+    inputs = [(_pair_input(claims[i], None), _pair_input(claims[j], None), s)
+              for i, j, s in pairs_from_vectors(vectors, k=8)]
+    judge = RuleJudge(calibration_for(index.model_id, vectors))
+    seen = []
+
+    def spy(judge, pairs):
+        seen.append(len(pairs))
+        return on_ray(judge, pairs)
+
+    with RayJudge(workers=2, shard_size=50) as on_ray:
+        assert on_ray(judge, inputs) == judge.judge(inputs) and len(inputs) > 100  # several shards, in order
+        report = check_index(index, embedder=FakeEmbedder(), run_judge=spy)
+    assert seen and seen[0] > 0  # check_index hands its candidate pairs to the runner
+    assert report.findings == check_index(index, embedder=FakeEmbedder()).findings
