@@ -198,3 +198,15 @@ def test_browse_an_index_judges_its_stored_claims(fake, sample_dir, tmp_path):
     from_files = runner.invoke(app, ["browse", str(sample_dir)])
     assert from_index.exit_code == 0, from_index.output
     assert from_index.output.splitlines()[0] == from_files.output.splitlines()[0]  # same counts
+
+
+def test_index_check_judges_the_stored_claims_and_exits_on_contradictions(fake, tmp_path):
+    idx = tmp_path / "idx"
+    reports = _contradicting_reports(tmp_path / "reports")
+    assert runner.invoke(app, ["index", "build", str(reports), "--index", str(idx)]).exit_code == 0
+    result = runner.invoke(app, ["index", "check", str(idx), "--format", "json"])
+    assert result.exit_code == ExitCode.CONTRADICTIONS, result.output
+    stored = json.loads(result.stdout)
+    checked = json.loads(runner.invoke(app, ["check", str(reports), "--format", "json"]).stdout)
+    assert [f["id"] for f in stored["findings"]] == [f["id"] for f in checked["findings"]]
+    assert runner.invoke(app, ["index", "check", str(idx), "--format", "xml"]).exit_code == ExitCode.USAGE

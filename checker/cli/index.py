@@ -22,11 +22,12 @@ class Engine(str, Enum):
     ray = "ray"
 
 
-EngineOption = typer.Option(Engine.local, "--engine", help="Where claims are encoded: local, or ray (a Ray cluster; "
+EngineOption = typer.Option(Engine.local, "--engine", help="Where claims are encoded (build, add) or candidate pairs "
+                            "judged (check): local, or ray (a Ray cluster; "
                             "pip install 'checker[ray]').")
 AddressOption = typer.Option(None, "--address", help="Ray cluster address (ray://HOST:10001, or auto); without it "
                              "--engine ray starts a local Ray instance.")
-WorkersOption = typer.Option(2, "--workers", min=1, help="Ray encoder workers, one CPU each.")
+WorkersOption = typer.Option(2, "--workers", min=1, help="Ray workers, one CPU each.")
 
 
 def _embedder(model: str | None, engine: Engine, address: str | None, workers: int):
@@ -103,3 +104,39 @@ def info_cli(index: Path = typer.Argument(..., help="Index folder."),
         return
     for key, value in asdict(info).items():
         typer.echo(f"{key:>14}: {value}")
+
+
+@index_app.command("check")
+@handle_errors
+def check_cli(index: Path = typer.Argument(..., help="Index folder, or a name under indexes/."),
+              output_format: str = typer.Option("text", "--format", "-f", help="text or json."),
+              model: str | None = ModelOption, engine: Engine = EngineOption,
+              address: str | None = AddressOption, workers: int = WorkersOption) -> None:
+    """Find agreeing and contradicting claims among the claims an index holds (nothing is re-embedded).
+
+    Exit codes as for `checker check`: 0 no contradiction, 1 contradictions found.
+
+    Example: checker index check indexes/big --engine ray --address auto --workers 32 --format json
+    """
+    from ..api import check_index
+    from .check import exit_code
+
+    if output_format not in ("text", "json"):
+        raise typer.BadParameter(f"--format must be text or json (got {output_format!r})")
+    config = config_from(model=model)
+    if engine is Engine.local:
+        report = check_index(index, config=config, notify=notify)
+    else:
+        from ..distributed import RayJudge
+
+        with RayJudge(address=address, workers=workers) as on_ray:
+            report = check_index(index, config=config, notify=notify, run_judge=on_ray)
+    if output_format == "json":
+        typer.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
+    else:
+        from rich.console import Console
+
+        from .render import render_report
+
+        render_report(report, Console())
+    raise typer.Exit(int(exit_code(report, config.fail_on)))
