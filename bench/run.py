@@ -16,9 +16,10 @@ Sections and their JSON keys (stable; a figure that does not apply is null):
 - ``build``: ``claims``, ``build_s`` (``build_index`` of the sample corpus, model loaded), ``encode_s`` (raw
   encode of the same claims), ``overhead`` (build / encode: ingest, claims, chunks and index writes on top).
 - ``check_latency``: a list of ``{"claims", "index_type", "seconds", "write_s"}``: one new report (real text, real
-  model) checked against synthetic indexes (clustered unit vectors, template claims), median of 3 warm runs
-  (quick: 1);
-  ``check_latency_ratio``: latency at the largest size / at the middle one (1M / 100k; quick: 50k / 10k).
+  model) checked against synthetic indexes (clustered unit vectors, template claims): ``seconds`` the median and
+  ``best_s`` the fastest of 5 warm runs (quick: 3), ``write_s`` the time to write that index;
+  ``check_latency_ratio``: ``best_s`` at the largest size / at the middle one (1M / 100k; quick: 50k / 10k); the
+  fastest run is the figure least disturbed by other load on a shared machine.
 - ``all_pairs``: ``claims``, ``k``, ``index_type`` (what ``auto`` picks at that size), ``checker_s`` (candidate
   discovery over a built index: every claim's k nearest, as unique pairs), ``index_build_s`` (training and filling
   the search structure, part of ``index build``), ``paraphrase_mining_s`` (sentence-transformers
@@ -172,7 +173,8 @@ def check_latency(embedder, sizes: list[int], folder: Path, runs: int = 3) -> li
             checker.check([REPORT], against=path, embedder=embedder)
             times.append(time.perf_counter() - start)
         rows.append({"claims": size, "index_type": Index.open(path).info().index_type,
-                     "seconds": round(statistics.median(times), 3), "write_s": round(write_s, 1)})
+                     "seconds": round(statistics.median(times), 3), "best_s": round(min(times), 3),
+                     "write_s": round(write_s, 1)})
     return rows
 
 
@@ -258,9 +260,9 @@ def run(quick: bool) -> dict:
     timed("build", lambda: build(embedder, sample_claims()))
     sizes = [1_000, 10_000, 50_000] if quick else [10_000, 100_000, 1_000_000]
     with tempfile.TemporaryDirectory() as tmp:
-        timed("check_latency", lambda: check_latency(embedder, sizes, Path(tmp), 1 if quick else 3))
-        result["check_latency_ratio"] = round(result["check_latency"][-1]["seconds"]
-                                              / result["check_latency"][1]["seconds"], 2)
+        timed("check_latency", lambda: check_latency(embedder, sizes, Path(tmp), 3 if quick else 5))
+        result["check_latency_ratio"] = round(result["check_latency"][-1]["best_s"]
+                                              / result["check_latency"][1]["best_s"], 2)
         timed("memory", lambda: memory(Path(tmp) / f"idx{sizes[-1]}"))
     timed("all_pairs", lambda: all_pairs(10_000 if quick else 100_000))
     timed("ivf_real", lambda: ivf_real(embedder, 200 if quick else 3000))
