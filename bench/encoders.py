@@ -9,7 +9,8 @@ claims and the distinct ANS dev sentences (../shared/data/ans/stance_dev.csv):
 - for e5 variants, cosine to the fp32 vectors (min, mean) on both text sets;
 - cosine AUC on ANS dev pairs: same-event pairs (agree/disagree) against 'other' pairs, agree
   pairs against randomly re-paired sentences (seed 13), and agree against disagree pairs.
---judge adds `checker eval` metrics on ANS dev with the stored (fp32-trained) pair scorer on each e5 variant.
+--judge adds `checker eval` metrics on ANS dev with each encoder's stored pair scorer (the e5 variants read the
+fp32-trained one; use-multilingual-int8 its sentence head).
 Throughput on a shared machine is noisy: the load average is printed beside the figures.
 """
 
@@ -74,7 +75,9 @@ def main() -> None:
     from checker.claims import split_claims
     from checker.config import DEFAULT_MODEL, Config
     from checker.embed import embedder_from_config
+    from checker.evaluate import evaluate
     from checker.ingest import read_paths
+    from checker.scorer import PairScorer
 
     claims = [c.proposition for d in read_paths([ROOT / "examples" / "reports"]).documents for c in split_claims(d)]
     rows = list(csv.DictReader(ANS_DEV.open(encoding="utf-8")))
@@ -102,13 +105,11 @@ def main() -> None:
         same_event, agree_random, agree_disagree = aucs(embedder, rows)
         print(line + f"  AUC same-event/other {same_event:.3f}  agree/random {agree_random:.3f}  "
               f"agree/disagree {agree_disagree:.3f}", flush=True)
-        if args.judge and (name.startswith("e5") or name == DEFAULT_MODEL):
-            from checker.evaluate import evaluate
-            from checker.scorer import PairScorer
-
-            metrics = evaluate(ANS_DEV, embedder, scorer=PairScorer.load()).metrics
-            print(f"{'':24s} eval ANS dev (fp32-trained scorer): accuracy {metrics['accuracy']:.4f} "
-                  f"macro-F1 {metrics['macro_f1']:.4f}", flush=True)
+        scorer = PairScorer.for_model(embedder.model_id) if args.judge else None
+        if scorer is not None:  # e5-small-int8 reads the fp32-trained scorer (SAME_WEIGHTS)
+            metrics = evaluate(ANS_DEV, embedder, scorer=scorer).metrics
+            print(f"{'':24s} eval ANS dev ({scorer.kind} scorer trained on {scorer.card['model']}): accuracy "
+                  f"{metrics['accuracy']:.4f} macro-F1 {metrics['macro_f1']:.4f}", flush=True)
 
 
 if __name__ == "__main__":

@@ -24,7 +24,7 @@ from .judge import Calibration, PairInput, Relation, RuleJudge, Verdict
 from .pairs import pairs_from_vectors
 from .progress import Progress, embed_with_progress, resolve
 from .report import Finding, Report
-from .scorer import PairScorer
+from .scorer import PairScorer, TokenPairScorer
 from .signals import ClaimSignals
 
 Notify = Callable[[str], None]
@@ -126,22 +126,31 @@ def judge_claims(claims: list[Claim], vectors: np.ndarray, model_id: str, config
     kept = [(i, j, v) for (i, j, _), v in zip(pairs, verdicts)
             if v.relation is not Relation.UNRELATED and v.score >= config.min_score]
     texts = [(_scored_text(claims[i]), _scored_text(claims[j])) for i, j, _ in kept]
-    scores = pair_scores(texts, encoder) if encoder else [None] * len(kept)
+    # rows of ``vectors`` embed the propositions: a sentence-level scorer reads them instead of re-encoding
+    known = {claims[k].proposition: vectors[k] for i, j, _ in kept for k in (i, j)}
+    scores = pair_scores(texts, encoder, known) if encoder else [None] * len(kept)
     findings = [Finding.from_verdict(claims[i], claims[j], replace(v, pair_score=s))
                 for (i, j, v), s in zip(kept, scores)]
     return sorted(findings, key=lambda f: (f.relation is not Relation.CONTRADICT, -f.score, f.id))
 
 
-def pair_scores(pairs: list[tuple[str, str]], encoder: Embedder) -> list[float | None]:
+def pair_scores(pairs: list[tuple[str, str]], encoder: Embedder,
+                known: dict[str, np.ndarray] | None = None) -> list[float | None]:
     """The learned scorer's contradiction probability for each pair of texts (claims' asserted content).
 
-    None for every pair when no scorer was trained for ``encoder``'s model, or the encoder
-    cannot expose token vectors (any :class:`~checker.embed.TokenEncoder` can).
+    None for every pair when no scorer was trained for ``encoder``'s model, or its scorer reads
+    token vectors (:class:`~checker.scorer.TokenPairScorer`) and the encoder cannot give them.
+
+    Args:
+        pairs: ``(text a, text b)`` pairs.
+        encoder: the encoder; its ``model_id`` picks the scorer (:meth:`PairScorer.for_model`).
+        known: ``encoder.embed`` vectors already at hand, by text; a sentence-level scorer encodes
+            only the other texts. Defaults to none.
     """
     scorer = PairScorer.for_model(encoder.model_id)
-    if scorer is None or not pairs or not isinstance(encoder, TokenEncoder):
+    if scorer is None or not pairs or (isinstance(scorer, TokenPairScorer) and not isinstance(encoder, TokenEncoder)):
         return [None] * len(pairs)
-    proba = scorer.score_texts(pairs, encoder)
+    proba = scorer.score_texts(pairs, encoder, known)
     return [float(s) for s in scorer.contradiction_score(proba)]
 
 

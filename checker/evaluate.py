@@ -12,10 +12,10 @@ from pathlib import Path
 import numpy as np
 
 from .calibrate import read_pairs
-from .embed import TokenEncoder
+from .embed import Embedder, TokenEncoder
 from .errors import ModelError
 from .judge import Calibration, PairInput, RuleJudge
-from .scorer import LABELS, PairScorer
+from .scorer import LABELS, PairScorer, TokenPairScorer
 
 
 def metrics(gold: list[str], predicted: list[str]) -> dict:
@@ -57,24 +57,34 @@ class Evaluation:
         return {**self.metrics, "rows": self.rows}
 
 
-def evaluate(path: str | Path, embedder: TokenEncoder, scorer: PairScorer | None = None) -> Evaluation:
+def evaluate(path: str | Path, embedder: Embedder, scorer: PairScorer | None = None) -> Evaluation:
     """Judge every pair of a labelled CSV and score the predictions.
 
     The learned scorer decides the label; the typed rules name the kind of
     difference («location», «negation», …) for pairs judged to disagree.
 
+    Args:
+        path: the labelled CSV.
+        embedder: the encoder (a :class:`~checker.embed.TokenEncoder` when the scorer reads token vectors).
+        scorer: the pair scorer. Defaults to the one trained for ``embedder`` (:meth:`PairScorer.for_model`).
+
     Raises:
         InputError: the CSV lacks columns or has unknown labels (file and row named).
-        ModelError: no trained scorer is available (run ``checker train``).
+        ModelError: no trained scorer is available (run ``checker train``), or it needs token vectors
+            that ``embedder`` cannot give.
     """
     scorer = scorer or PairScorer.for_model(embedder.model_id)
     if scorer is None:
         raise ModelError(f"no pair scorer trained for model {embedder.model_id!r} in checker/data/scorer; run "
-                         "`checker train --train TRAIN.csv --dev DEV.csv` with that model first")
+                         "`checker train --model NAME --train TRAIN.csv --dev DEV.csv` with that model first")
+    if isinstance(scorer, TokenPairScorer) and not isinstance(embedder, TokenEncoder):
+        raise ModelError(f"the pair scorer for {scorer.card.get('model')!r} reads token vectors, which "
+                         f"{embedder.model_id!r} does not expose; train one for it with `checker train --model NAME`")
     pairs = read_pairs(path)
     a = embedder.embed([p[0] for p in pairs])
     b = embedder.embed([p[1] for p in pairs])
-    proba = scorer.score_texts([(p[0], p[1]) for p in pairs], embedder)
+    known = dict(zip([p[0] for p in pairs], a)) | dict(zip([p[1] for p in pairs], b))
+    proba = scorer.score_texts([(p[0], p[1]) for p in pairs], embedder, known)
     contradiction = scorer.contradiction_score(proba)
     judge = RuleJudge(Calibration.for_model(embedder.model_id) or Calibration.from_null([]))
     rows = []

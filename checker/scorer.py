@@ -1,8 +1,9 @@
-"""The learned pair scorer: agree / disagree / other from the two claims' aligned tokens.
+"""The learned pair scorers: agree / disagree / other for two claims, calibrated on dev.
 
 Cosine similarity cannot tell a sentence from its negation; what tells them apart is
-*which* words differ and how. The scorer is a small decomposable-attention head
-(Parikh et al., 2016) over the frozen encoder's contextual token vectors:
+*which* words differ and how. For encoders that expose token vectors the scorer is a
+small decomposable-attention head (Parikh et al., 2016) over the frozen encoder's
+contextual token vectors (:class:`TokenPairScorer`):
 
 1. **attend**: each token of claim A is softly aligned with the tokens of claim B
    (and back), after a learned projection;
@@ -13,23 +14,33 @@ Cosine similarity cannot tell a sentence from its negation; what tells them apar
    classifier over agree / disagree / other.
 
 Several such heads, each reading the token vectors after a different encoder layer,
-are averaged. They are trained by ``checker train`` (:mod:`checker.train`, torch)
-and stored as plain float arrays (``heads.npz`` without pickle, plus ``card.json``
-with the data hashes, seed, parameters and dev metrics). Inference here is numpy.
+are averaged. Encoders with sentence vectors only (``use-multilingual-int8``) get a
+weaker :class:`SentencePairScorer`: an MLP over :func:`pair_features` of the two
+claims' vectors.
+
+Both are trained by ``checker train`` (:mod:`checker.train`, torch) and stored as plain
+float arrays, one folder per encoder under ``checker/data/scorer/`` (``heads.npz``
+without pickle, plus ``card.json`` with the encoder's model id, the kind, data hashes,
+seeds, parameters and dev metrics). Inference here is numpy.
 """
 
 from __future__ import annotations
 
+import functools
 import json
+import re
 from pathlib import Path
 
 import numpy as np
 
-from .embed import DEFAULT_MODEL_ID, INT8_MODEL_ID, TokenEncoder
+from .embed import DEFAULT_MODEL_ID, ENCODERS, INT8_MODEL_ID, Embedder, TokenEncoder
+from .errors import ModelError
 
 LABELS = ("agree", "disagree", "other")
-DEFAULT_SCORER = Path(__file__).parent / "data" / "scorer"
+#: One scorer folder per encoder (``heads.npz`` + ``card.json``); :meth:`PairScorer.for_model` reads the cards.
+SCORER_ROOT = Path(__file__).parent / "data" / "scorer"
 HEAD_KEYS = ("ln_w", "ln_b", "f_w", "f_b", "g_w", "g_b", "h1_w", "h1_b", "h2_w", "h2_b")
+SENTENCE_KEYS = ("w1", "b1", "w2", "b2")
 
 #: An encoder quantised from the weights a scorer was trained on reads that scorer: ANS dev with int8 token
 #: vectors is within 0.01 of fp32 (README, "The learned pair scorer").
@@ -46,6 +57,19 @@ def _softmax(x: np.ndarray) -> np.ndarray:
     x = x - x.max(axis=-1, keepdims=True)
     e = np.exp(x)
     return e / e.sum(axis=-1, keepdims=True)
+
+
+def scorer_folder(model_id: str, root: str | Path | None = None) -> Path:
+    """Where ``checker train`` writes the scorer of ``model_id``: its ``--model`` name if it is a registered
+    encoder (``multilingual-e5-small``, ``use-multilingual-int8``), else the id made filename-safe.
+
+    Args:
+        model_id: the encoder's ``model_id``.
+        root: the folder of scorer folders. Defaults to :data:`SCORER_ROOT`.
+    """
+    named = [e.name for e in ENCODERS.values() if e.model_id == model_id]
+    slug = named[0] if named else re.sub(r"[^a-z0-9]+", "-", model_id.lower()).strip("-")[:80] or "model"
+    return Path(root if root is not None else SCORER_ROOT) / slug
 
 
 class AttentionHead:
@@ -89,42 +113,125 @@ class AttentionHead:
         return h @ self.w["h2_w"] + self.w["h2_b"]
 
 
+def pair_features(u: np.ndarray, v: np.ndarray) -> np.ndarray:
+    """The sentence head's input for rows of ``u`` and ``v``: ``[|u − v|, u ⊙ v, u + v, cos, cos², ‖u − v‖₁ / √d]``.
+
+    Every part is symmetric, so ``pair_features(u, v) == pair_features(v, u)`` exactly. Rows are
+    L2-normalised first (an :class:`~checker.embed.Embedder` returns unit rows already).
+
+    Args:
+        u: ``(n, d)`` vectors of the first claims.
+        v: ``(n, d)`` vectors of the second claims.
+
+    Returns:
+        ``(n, 3d + 3)`` float32.
+    """
+    u = np.asarray(u, np.float32)
+    v = np.asarray(v, np.float32)
+    u = u / np.clip(np.linalg.norm(u, axis=-1, keepdims=True), 1e-12, None)
+    v = v / np.clip(np.linalg.norm(v, axis=-1, keepdims=True), 1e-12, None)
+    diff, product = np.abs(u - v), u * v
+    cos = product.sum(-1, keepdims=True)
+    l1 = diff.sum(-1, keepdims=True) / np.float32(np.sqrt(u.shape[-1]))
+    return np.concatenate([diff, product, u + v, cos, cos * cos, l1], -1).astype(np.float32)
+
+
+class SentenceHead:
+    """One MLP over :func:`pair_features`: ``relu(x @ w1 + b1) @ w2 + b2``.
+
+    ``weights`` maps :data:`SENTENCE_KEYS` to arrays laid out as ``x @ w + b``.
+    """
+
+    def __init__(self, weights: dict[str, np.ndarray]) -> None:
+        self.w = {k: np.asarray(weights[k], dtype=np.float32) for k in SENTENCE_KEYS}
+
+    def logits(self, features: np.ndarray) -> np.ndarray:
+        """``(n, 3)`` class logits in :data:`LABELS` order for ``(n, 3d + 3)`` pair features."""
+        return _relu(features @ self.w["w1"] + self.w["b1"]) @ self.w["w2"] + self.w["b2"]
+
+
 class PairScorer:
     """Probabilities of agree / disagree / other for claim pairs, calibrated on dev.
 
-    Load the trained default with :meth:`load` or :meth:`for_model`; ``card`` holds its
-    provenance and dev metrics.
+    Load the scorer trained for an encoder with :meth:`for_model` (or one folder with :meth:`load`);
+    it is a :class:`TokenPairScorer` or a :class:`SentencePairScorer` (``card["kind"]``). ``card``
+    holds its provenance and dev metrics. Loaded scorers are cached per folder and shared: do not
+    modify them.
     """
 
-    def __init__(self, heads: list[AttentionHead], platt: tuple[float, float], card: dict) -> None:
-        self.heads = heads
+    kind = ""
+
+    def __init__(self, platt: tuple[float, float], card: dict) -> None:
         self.platt = platt
         self.card = card
+
+    @staticmethod
+    def load(folder: str | Path) -> PairScorer | None:
+        """The scorer stored in ``folder`` (``heads.npz`` + ``card.json``), or None if there is none.
+
+        A card without ``kind`` holds token heads.
+        """
+        folder = Path(folder)
+        files = (folder / "heads.npz", folder / "card.json")
+        if not all(f.is_file() for f in files):
+            return None
+        # a retrained folder is new files (written elsewhere, then renamed): the stamp tells them apart
+        stamp = tuple((s.st_ino, s.st_mtime_ns, s.st_size) for s in (f.stat() for f in files))
+        return _load(str(folder.resolve()), stamp)
+
+    @staticmethod
+    def for_model(model_id: str, folder: str | Path | None = None) -> PairScorer | None:
+        """The scorer trained on ``model_id``'s vectors (or on the weights ``model_id`` was quantised from,
+        :data:`SAME_WEIGHTS`), else None.
+
+        Args:
+            model_id: the encoder's ``model_id``, matched against each card's ``model``.
+            folder: one scorer folder, or a folder of them. Defaults to :data:`SCORER_ROOT`.
+        """
+        root = Path(folder) if folder is not None else SCORER_ROOT
+        cards = [root / "card.json"] if (root / "card.json").is_file() else sorted(
+            p / "card.json" for p in (root.iterdir() if root.is_dir() else [])
+            if not p.name.endswith(".partial") and (p / "card.json").is_file())
+        trained_on = {path.parent: json.loads(path.read_text(encoding="utf-8")).get("model") for path in cards}
+        for wanted in (model_id, SAME_WEIGHTS.get(model_id)):
+            found = [path for path, model in trained_on.items() if wanted is not None and model == wanted]
+            if found:
+                return PairScorer.load(found[0])
+        return None
+
+    def score_texts(self, pairs: list[tuple[str, str]], encoder: Embedder,
+                    known: dict[str, np.ndarray] | None = None) -> np.ndarray:
+        """``(n, 3)`` probabilities in :data:`LABELS` order for pairs of texts; each distinct text is encoded once.
+
+        Args:
+            pairs: ``(text a, text b)`` pairs.
+            encoder: the encoder the scorer was trained on.
+            known: sentence vectors already computed by ``encoder.embed``, by text (a sentence scorer
+                encodes only the others; token vectors are always computed).
+        """
+        raise NotImplementedError
+
+    def contradiction_score(self, proba: np.ndarray) -> np.ndarray:
+        """P(disagree | agree or disagree) from :meth:`predict_proba` output, Platt-calibrated on dev
+        so that 0.5 means even odds."""
+        margin = np.log(proba[:, 1] + 1e-9) - np.log(proba[:, 0] + 1e-9)
+        a, b = self.platt
+        return 1 / (1 + np.exp(-np.clip(a * margin + b, -50, 50)))
+
+
+class TokenPairScorer(PairScorer):
+    """Decomposable-attention heads over token vectors (``kind: "tokens"``); needs a :class:`TokenEncoder`."""
+
+    kind = "tokens"
+
+    def __init__(self, heads: list[AttentionHead], platt: tuple[float, float], card: dict) -> None:
+        super().__init__(platt, card)
+        self.heads = heads
 
     @property
     def layers(self) -> tuple[int, ...]:
         """The encoder layers whose token vectors the heads read."""
         return tuple(sorted({h.layer for h in self.heads}))
-
-    @classmethod
-    def load(cls, folder: str | Path = DEFAULT_SCORER) -> PairScorer | None:
-        """The scorer stored in ``folder`` (``heads.npz`` + ``card.json``), or None if there is none."""
-        folder = Path(folder)
-        if not (folder / "heads.npz").is_file():
-            return None
-        data = np.load(folder / "heads.npz", allow_pickle=False)
-        card = json.loads((folder / "card.json").read_text(encoding="utf-8"))
-        heads = [AttentionHead(int(layer), {k: data[f"{n}.{k}"] for k in HEAD_KEYS})
-                 for n, layer in enumerate(card["heads"])]
-        return cls(heads, tuple(card["platt"]), card)
-
-    @classmethod
-    def for_model(cls, model_id: str, folder: str | Path = DEFAULT_SCORER) -> PairScorer | None:
-        """The stored scorer if it was trained on ``model_id``'s token vectors (or on the weights ``model_id`` was
-        quantised from, :data:`SAME_WEIGHTS`), else None."""
-        scorer = cls.load(folder)
-        trained_on = scorer.card.get("model") if scorer is not None else None
-        return scorer if trained_on is not None and trained_on in (model_id, SAME_WEIGHTS.get(model_id)) else None
 
     def predict_proba(self, pairs: list[tuple[States, States]]) -> np.ndarray:
         """``(n, 3)`` probabilities in :data:`LABELS` order: the heads' softmax outputs, averaged."""
@@ -142,15 +249,54 @@ class PairScorer:
                              axis=0)
         return out
 
-    def contradiction_score(self, proba: np.ndarray) -> np.ndarray:
-        """P(disagree | agree or disagree) from :meth:`predict_proba` output, Platt-calibrated on dev
-        so that 0.5 means even odds."""
-        margin = np.log(proba[:, 1] + 1e-9) - np.log(proba[:, 0] + 1e-9)
-        a, b = self.platt
-        return 1 / (1 + np.exp(-np.clip(a * margin + b, -50, 50)))
-
-    def score_texts(self, pairs: list[tuple[str, str]], encoder: TokenEncoder) -> np.ndarray:
-        """:meth:`predict_proba` for pairs of texts; each distinct text is encoded once."""
+    def score_texts(self, pairs: list[tuple[str, str]], encoder: TokenEncoder,
+                    known: dict[str, np.ndarray] | None = None) -> np.ndarray:
+        """:meth:`predict_proba` for pairs of texts; each distinct text is encoded once (``known`` is unused)."""
         texts = sorted({t for pair in pairs for t in pair})
         states = dict(zip(texts, encoder.token_states(texts, self.layers))) if texts else {}
         return self.predict_proba([(states[a], states[b]) for a, b in pairs])
+
+
+class SentencePairScorer(PairScorer):
+    """MLP heads over two sentence vectors (``kind: "sentence"``); any :class:`Embedder` feeds it."""
+
+    kind = "sentence"
+
+    def __init__(self, heads: list[SentenceHead], platt: tuple[float, float], card: dict) -> None:
+        super().__init__(platt, card)
+        self.heads = heads
+
+    def predict_proba(self, u: np.ndarray, v: np.ndarray) -> np.ndarray:
+        """``(n, 3)`` probabilities in :data:`LABELS` order for rows of ``u`` against rows of ``v``: the heads'
+        softmax outputs, averaged."""
+        features = pair_features(u, v)
+        return np.mean([_softmax(h.logits(features)) for h in self.heads], axis=0, dtype=np.float64)
+
+    def score_texts(self, pairs: list[tuple[str, str]], encoder: Embedder,
+                    known: dict[str, np.ndarray] | None = None) -> np.ndarray:
+        """:meth:`predict_proba` for pairs of texts; texts not in ``known`` are encoded once each."""
+        known = dict(known or {})
+        missing = sorted({t for pair in pairs for t in pair} - known.keys())
+        if missing:
+            known.update(zip(missing, encoder.embed(missing)))
+        if not pairs:
+            return np.zeros((0, len(LABELS)))
+        return self.predict_proba(np.stack([known[a] for a, _ in pairs]), np.stack([known[b] for _, b in pairs]))
+
+
+@functools.lru_cache(maxsize=8)
+def _load(folder: str, stamp: tuple) -> PairScorer:
+    """Read one scorer folder (cached: it is asked for on every check)."""
+    path = Path(folder)
+    card = json.loads((path / "card.json").read_text(encoding="utf-8"))
+    kind = card.get("kind", "tokens")
+    if kind not in ("tokens", "sentence"):
+        raise ModelError(f"{path / 'card.json'}: unknown scorer kind {kind!r} (tokens or sentence); retrain it with "
+                         "checker train, or update checker")
+    with np.load(path / "heads.npz", allow_pickle=False) as data:
+        if kind == "sentence":
+            heads = [SentenceHead({k: data[f"{n}.{k}"] for k in SENTENCE_KEYS}) for n in range(len(card["heads"]))]
+            return SentencePairScorer(heads, tuple(card["platt"]), card)
+        heads = [AttentionHead(int(layer), {k: data[f"{n}.{k}"] for k in HEAD_KEYS})
+                 for n, layer in enumerate(card["heads"])]
+    return TokenPairScorer(heads, tuple(card["platt"]), card)

@@ -45,9 +45,28 @@ class FakeEmbedder:
         return out
 
 
+class FakeSentenceEmbedder:
+    """:class:`FakeEmbedder`'s sentence vectors only, like the fast USE encoder (not a TokenEncoder)."""
+
+    model_id = "fake/bag-of-words-64-sentences"
+    dimension = 64
+
+    def __init__(self) -> None:
+        self._words = FakeEmbedder()
+        self.calls = self._words.calls
+
+    def embed(self, texts: list[str]) -> np.ndarray:
+        return self._words.embed(texts)
+
+
 @pytest.fixture
 def fake_embedder() -> FakeEmbedder:
     return FakeEmbedder()
+
+
+@pytest.fixture
+def fake_sentence_embedder() -> FakeSentenceEmbedder:
+    return FakeSentenceEmbedder()
 
 
 @pytest.fixture(autouse=True)

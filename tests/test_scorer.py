@@ -3,8 +3,20 @@ import csv
 import numpy as np
 import pytest
 
+from checker.embed import DEFAULT_MODEL_ID, INT8_MODEL_ID, USE_MODEL_ID
+from checker.errors import ModelError
 from checker.evaluate import evaluate, metrics
-from checker.scorer import LABELS, AttentionHead, PairScorer
+from checker.scorer import (
+    LABELS,
+    SENTENCE_KEYS,
+    AttentionHead,
+    PairScorer,
+    SentenceHead,
+    SentencePairScorer,
+    TokenPairScorer,
+    pair_features,
+    scorer_folder,
+)
 
 from .conftest import SHARED_DATA
 
@@ -97,7 +109,7 @@ def test_eval_on_a_small_labelled_file_with_nli_labels(tmp_path, fake_embedder):
     class Constant:
         card = {}
 
-        def score_texts(self, pairs, encoder):
+        def score_texts(self, pairs, encoder, known=None):
             return np.tile([0.2, 0.7, 0.1], (len(pairs), 1))
 
         def contradiction_score(self, proba):
@@ -135,3 +147,122 @@ def test_the_scorer_reads_a_denial_cue_with_its_content():
     denied, said = split_claims(Document(id="r", path="r.txt", title="", text=text))
     assert denied.attribution.how == "denied" and _scored_text(denied).startswith("نفت")
     assert _scored_text(said) == said.proposition and not said.proposition.startswith("وقالت")
+
+
+def write_sentence_scorer(folder, model_id: str, dim: int = 64, heads: int = 2, seed: int = 0) -> None:
+    """A sentence scorer with random weights, as ``checker train`` lays it out."""
+    import json
+
+    rng = np.random.default_rng(seed)
+    shapes = {"w1": (3 * dim + 3, 8), "b1": (8,), "w2": (8, 3), "b2": (3,)}
+    folder.mkdir(parents=True)
+    np.savez_compressed(folder / "heads.npz", **{f"{n}.{k}": rng.normal(size=shapes[k]).astype(np.float16)
+                                                 for n in range(heads) for k in SENTENCE_KEYS})
+    (folder / "card.json").write_text(json.dumps({"model": model_id, "kind": "sentence", "heads": list(range(heads)),
+                                                  "platt": [1.0, 0.0]}))
+
+
+def test_numpy_sentence_head_reproduces_the_torch_module():
+    import torch
+
+    from checker.train import _sentence_module, export_sentence_head
+
+    torch.manual_seed(0)
+    net = _sentence_module(3 * 16 + 3, 8, dropout=0.3).eval()
+    rng = np.random.default_rng(0)
+    features = pair_features(rng.normal(size=(5, 16)), rng.normal(size=(5, 16)))
+    with torch.no_grad():
+        expected = net(torch.from_numpy(features)).numpy()
+    got = SentenceHead(export_sentence_head(net)).logits(features)
+    assert got.shape == (5, 3) and np.abs(got - expected).max() < 1e-5
+
+
+def test_sentence_scorer_is_symmetric_in_the_two_claims(tmp_path):
+    write_sentence_scorer(tmp_path / "s", "fake/model", dim=16)
+    scorer = PairScorer.load(tmp_path / "s")
+    rng = np.random.default_rng(2)
+    u, v = rng.normal(size=(6, 16)), rng.normal(size=(6, 16))
+    assert np.array_equal(pair_features(u, v), pair_features(v, u))
+    forward, backward = scorer.predict_proba(u, v), scorer.predict_proba(v, u)
+    assert np.array_equal(forward, backward)
+    assert np.array_equal(scorer.contradiction_score(forward), scorer.contradiction_score(backward))
+    assert np.allclose(forward.sum(1), 1.0) and not np.allclose(forward, scorer.predict_proba(u, u[::-1]))
+
+
+def test_shipped_scorers_are_found_by_the_model_their_card_names():
+    fp32, int8, use = (PairScorer.for_model(m) for m in (DEFAULT_MODEL_ID, INT8_MODEL_ID, USE_MODEL_ID))
+    assert isinstance(fp32, TokenPairScorer) and fp32.card["model"] == DEFAULT_MODEL_ID
+    assert int8 is fp32  # int8 e5 reads the scorer trained on its fp32 weights; loaded once
+    assert isinstance(use, SentencePairScorer) and use.card["model"] == USE_MODEL_ID and use.card["kind"] == "sentence"
+    assert PairScorer.for_model("some-org/unknown-model") is None
+
+
+def test_for_model_prefers_an_exact_match_and_skips_unfinished_folders(tmp_path):
+    write_sentence_scorer(tmp_path / "a", DEFAULT_MODEL_ID, seed=1)
+    write_sentence_scorer(tmp_path / "b.partial", INT8_MODEL_ID, seed=2)
+    write_sentence_scorer(tmp_path / "c", "fake/model", seed=3)
+    assert PairScorer.for_model(INT8_MODEL_ID, tmp_path).card["model"] == DEFAULT_MODEL_ID  # SAME_WEIGHTS
+    write_sentence_scorer(tmp_path / "b", INT8_MODEL_ID, seed=2)
+    assert PairScorer.for_model(INT8_MODEL_ID, tmp_path).card["model"] == INT8_MODEL_ID
+    assert PairScorer.for_model("fake/model", tmp_path / "c").card["model"] == "fake/model"  # one folder
+    assert PairScorer.for_model("fake/model", tmp_path / "missing") is None
+
+
+def test_a_scorer_is_loaded_once_until_its_folder_is_rewritten(tmp_path):
+    import shutil
+
+    write_sentence_scorer(tmp_path / "s", "fake/model", seed=1)
+    first = PairScorer.load(tmp_path / "s")
+    assert PairScorer.load(tmp_path / "s") is first
+    shutil.rmtree(tmp_path / "s")
+    write_sentence_scorer(tmp_path / "s", "fake/model", heads=3, seed=2)
+    assert len(PairScorer.load(tmp_path / "s").heads) == 3
+
+
+def test_a_card_of_unknown_kind_is_refused_with_its_path(tmp_path):
+    import json
+
+    write_sentence_scorer(tmp_path / "s", "fake/model")
+    (tmp_path / "s" / "card.json").write_text(json.dumps({"model": "fake/model", "kind": "trees", "heads": [0]}))
+    with pytest.raises(ModelError, match="card.json.*trees"):
+        PairScorer.load(tmp_path / "s")
+
+
+def test_scorer_folder_is_the_model_name_or_a_safe_slug(tmp_path):
+    assert scorer_folder(USE_MODEL_ID, tmp_path) == tmp_path / "use-multilingual-int8"
+    assert scorer_folder(DEFAULT_MODEL_ID, tmp_path) == tmp_path / "multilingual-e5-small"
+    assert scorer_folder("/home/me/Models/My Model", tmp_path) == tmp_path / "home-me-models-my-model"
+
+
+def test_eval_runs_a_sentence_scorer_on_the_vectors_it_already_has(tmp_path, fake_sentence_embedder):
+    _write_pairs(tmp_path / "pairs.csv", [("oil prices rise", "oil prices fall", "disagree"),
+                                          ("oil prices rise", "prices of oil go up", "agree")])
+    write_sentence_scorer(tmp_path / "s", fake_sentence_embedder.model_id)
+    result = evaluate(tmp_path / "pairs.csv", fake_sentence_embedder, PairScorer.load(tmp_path / "s"))
+    assert result.metrics["n"] == 2 and all(r["predicted"] in LABELS for r in result.rows)
+    assert len(fake_sentence_embedder.calls) == 2  # s1 and s2 for the rules' cosine; the scorer re-encodes nothing
+
+
+def test_eval_refuses_a_token_scorer_for_an_encoder_without_token_vectors(tmp_path, fake_sentence_embedder):
+    _write_pairs(tmp_path / "pairs.csv", [("oil prices rise", "oil prices fall", "disagree")])
+    tokens = TokenPairScorer([], (1.0, 0.0), {"model": "fake/tokens"})
+    with pytest.raises(ModelError, match="token vectors"):
+        evaluate(tmp_path / "pairs.csv", fake_sentence_embedder, tokens)
+
+
+@pytest.mark.model
+def test_shipped_use_head_scores_a_negation_above_its_paraphrase():
+    pytest.importorskip("onnxruntime_extensions")
+    from checker.config import Config
+    from checker.embed import embedder_from_config
+
+    embedder = embedder_from_config(Config(model="use-multilingual-int8"))
+    scorer = PairScorer.for_model(embedder.model_id)
+    claim = "ارتفعت أسعار النفط في الأسواق العالمية اليوم"
+    try:
+        proba = scorer.score_texts([(claim, "لم ترتفع أسعار النفط في الأسواق العالمية اليوم"),
+                                    (claim, "أسعار النفط ترتفع اليوم في الأسواق العالمية")], embedder)
+    except ModelError as exc:
+        pytest.skip(str(exc))
+    negation, paraphrase = scorer.contradiction_score(proba)
+    assert negation > paraphrase

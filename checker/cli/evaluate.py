@@ -42,17 +42,22 @@ def train_cli(train: Path = typer.Option(..., "--train", help="Training pairs CS
               dev: Path = typer.Option(..., "--dev", help="Dev pairs CSV, used only for calibration and metrics."),
               seed: int = typer.Option(0, "--seed", help="Random seed."),
               model: str | None = ModelOption) -> None:
-    """Train the learned pair scorer and store it in checker/data/scorer (reproducible: data hashes and seed
-    are recorded in its card.json).
+    """Train the learned pair scorer for the model and store it in checker/data/scorer/NAME (reproducible: data
+    hashes, seeds and parameters are recorded in its card.json). Encoders with token vectors get attention heads,
+    others (use-multilingual-int8) a sentence-vector head.
 
     Example: checker train --train ../shared/data/ans/stance_train.csv --dev ../shared/data/ans/stance_dev.csv
+    Example: checker train --model use-multilingual-int8 --train TRAIN.csv --dev DEV.csv
     """
     from ..embed import embedder_from_config
+    from ..scorer import scorer_folder
     from ..train import train_scorer
 
     embedder = embedder_from_config(config_from(model=model), notify)
     card = train_scorer(train, dev, embedder, seed=seed, log=notify)
     dev_metrics = card["dev"]
+    typer.echo(f"{card['kind']} scorer for {card['model']} in {scorer_folder(embedder.model_id)} "
+               f"({card['train_seconds']:.0f} s)")
     typer.echo(f"dev: accuracy {dev_metrics['accuracy']:.4f}, macro-F1 {dev_metrics['macro_f1']:.4f}, "
                f"macro-F1 agree/disagree {dev_metrics['macro_f1_agree_disagree']:.4f}")
 
