@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import threading
 
+import faiss
 import numpy as np
 import pytest
 
 from checker import ann
 from checker.build import write_chunked
-from checker.index import Index
+from checker.index import Index, _append_flat, _flat_rows
 from checker.ingest import read_paths
 from tests.conftest import FakeEmbedder
 
@@ -119,3 +120,50 @@ def test_a_reader_never_sees_a_half_written_index(tmp_path):
         reader.join()
     assert not errors
     assert len(set(seen)) > 3  # the reader really saw the index grow
+
+
+def test_flat_commits_append_on_disk_without_loading_stored_vectors(tmp_path, monkeypatch):
+    docs = _corpus(tmp_path / "r", 30)
+    expected = write_chunked(tmp_path / "one", docs, FakeEmbedder())
+    real_read = ann.read
+    monkeypatch.setattr(ann, "read", lambda *a, **k: pytest.fail("a commit loaded the stored vectors"))
+    index = write_chunked(tmp_path / "idx", docs, FakeEmbedder(), chunk_claims=10)
+    assert index.info().generation > 3 and index.info().index_type == "IndexFlatIP"
+    monkeypatch.setattr(ann, "read", real_read)
+    assert np.array_equal(index.vectors(), expected.vectors())
+    assert index.search(expected.vectors()[:2], 3)[1].tolist() == expected.search(expected.vectors()[:2], 3)[1].tolist()
+
+
+def test_appending_to_a_flat_file_gives_the_file_faiss_writes(tmp_path):
+    rng = np.random.default_rng(0)
+    first, more = rng.standard_normal((5, 8)).astype(np.float32), rng.standard_normal((3, 8)).astype(np.float32)
+    for start in (first, first[:0]):
+        index = faiss.IndexFlatIP(8)
+        index.add(start)
+        faiss.write_index(index, str(tmp_path / "old.faiss"))
+        assert _flat_rows(tmp_path / "old.faiss", 8) == len(start) and _flat_rows(tmp_path / "old.faiss", 9) is None
+        assert _append_flat(tmp_path / "old.faiss", tmp_path / "new.faiss", more, 8)
+        index.add(more)
+        faiss.write_index(index, str(tmp_path / "faiss.faiss"))
+        assert (tmp_path / "new.faiss").read_bytes() == (tmp_path / "faiss.faiss").read_bytes()
+    ivf, _ = ann.build(rng.standard_normal((200, 8)).astype(np.float32), "ivf")
+    faiss.write_index(ivf, str(tmp_path / "ivf.faiss"))
+    assert _flat_rows(tmp_path / "ivf.faiss", 8) is None
+    assert not _append_flat(tmp_path / "ivf.faiss", tmp_path / "no.faiss", more, 8)
+    assert not (tmp_path / "no.faiss").exists()
+
+
+def test_an_index_opened_while_two_commits_land_reads_the_newer_manifest(tmp_path, monkeypatch):
+    docs = _corpus(tmp_path / "r", 6)
+    write_chunked(tmp_path / "idx", docs[:2], FakeEmbedder())
+    open_generation, landed = Index._open_generation, []
+
+    def slow_reader(*args):
+        if not landed:  # two commits land between reading the manifest and opening its files
+            landed.append(True)
+            write_chunked(tmp_path / "idx", docs[2:4], FakeEmbedder(), add=True)
+            write_chunked(tmp_path / "idx", docs[4:], FakeEmbedder(), add=True)
+        return open_generation(*args)
+
+    monkeypatch.setattr(Index, "_open_generation", staticmethod(slow_reader))
+    assert Index.open(tmp_path / "idx").info().reports == 6
