@@ -19,10 +19,10 @@ from .claims import Claim, find_attribution, split_claims, unify_sources
 from .config import Config
 from .embed import Embedder, TokenEncoder, embedder_from_config
 from .index import Index
-from .ingest import Document, read_paths
+from .ingest import Document, iter_reports, read_paths, scan
 from .judge import Calibration, PairInput, Relation, RuleJudge, Verdict
 from .pairs import pairs_from_vectors
-from .progress import Progress, embed_with_progress, resolve
+from .progress import INDEXING, Progress, embed_with_progress, resolve
 from .report import Finding, Report
 from .scorer import PairScorer, TokenPairScorer
 from .signals import ClaimSignals
@@ -233,10 +233,12 @@ def compare(a: str, b: str, *, config: Config | None = None, embedder: Embedder 
 def build_index(paths: list[str | Path], index: str | Path, *, config: Config | None = None,
                 embedder: Embedder | None = None, add: bool = False, notify: Notify | None = None,
                 progress: Progress | bool | None = None) -> Index:
-    """Build (or with ``add=True`` extend) an index from report files, in chunks.
+    """Build (or with ``add=True`` extend) an index from report files, streaming them in chunks.
 
-    Reports already in the index (same content hash) are skipped and not re-embedded. Each
-    chunk is committed as a complete generation; an interrupted build is resumed when run again.
+    Files are read one at a time (JSONL line by line) as chunks fill, so memory holds one chunk
+    of reports, claims and vectors, not the corpus. Reports already in the index (same content hash)
+    are skipped and not re-embedded. Each chunk is committed as a complete generation; an interrupted
+    build is resumed when run again over the same files (same paths, sizes and modification times).
 
     Args:
         paths: report files or folders.
@@ -245,16 +247,20 @@ def build_index(paths: list[str | Path], index: str | Path, *, config: Config | 
         embedder: the embedding seam. Defaults to the model ``config.model`` names.
         add: keep what the index holds. Defaults to False (replace it).
         notify: receives one-line messages (model conversion).
-        progress: called as ``progress("indexing reports", done, total)``; ``True`` draws tqdm bars.
+        progress: called as ``progress("indexing reports", bytes_done, bytes_total)``, in bytes of input
+            read (the files are sized first, without reading them, so a bar can show an ETA);
+            ``True`` draws tqdm bars.
 
     Raises:
         NoReportsError, IndexStoreError, ModelError: as for :func:`check`.
     """
+    inputs = scan(paths)  # a missing path fails here, before the model loads
     session = _session(config, embedder, notify)
-    corpus = read_paths(list(paths))
+    stream = iter_reports(paths, unique=False)  # write_chunked drops repeated reports with its own set of ids
     report = resolve(progress)
-    return write_chunked(index, corpus.documents, session.embedder, add=add, index_type=session.config.index_type,
-                         progress=(lambda done, total: report("indexing reports", done, total)) if report else None)
+    return write_chunked(index, stream.documents(), session.embedder, add=add, index_type=session.config.index_type,
+                         building=inputs.fingerprint, total=inputs.total_bytes, position=lambda: stream.bytes_read,
+                         progress=(lambda done, total: report(INDEXING, done, total)) if report else None)
 
 
 def check_index(index: str | Path | Index, *, config: Config | None = None, embedder: Embedder | None = None,

@@ -12,14 +12,24 @@ A write builds the next generation's files beside the current ones and then
 atomically replaces ``manifest.json``; readers follow the manifest, so they
 see the old index or the new one, never half of each. Files older than the
 previous generation are removed after the switch (the previous one stays for
-readers that opened it). Nothing executable (no pickle) is ever loaded.
+readers that opened it; a reader that was slower than two writes reads the
+manifest again). Nothing executable (no pickle) is ever loaded.
+
+Memory per write: the next generation's SQLite file is a page-by-page copy of
+the current one plus the new rows, and a flat FAISS file is copied and appended
+to on disk, so neither loads what is stored. An IVF index is loaded whole,
+extended and written (:func:`checker.ann.extend`), so a write into it holds
+4 × dimension bytes per stored claim (more while its cells are retrained). The
+manifest lists every report's content hash (~20 bytes a report).
 """
 
 from __future__ import annotations
 
 import json
 import os
+import shutil
 import sqlite3
+import struct
 import tempfile
 import time
 from dataclasses import dataclass
@@ -107,8 +117,22 @@ class Index:
         rebuild = f"rebuild it with `checker index build REPORTS --index {path}`"
         if not manifest_path.is_file():
             raise IndexStoreError(f"{path}: no index here ({MANIFEST} missing); {rebuild}")
+        raw = manifest_path.read_bytes()
+        for _ in range(2):
+            try:
+                return cls._open_generation(path, manifest_path, raw, rebuild)
+            except IndexStoreError:
+                # a writer may have committed twice while this read, removing the files it named: read the new one
+                if (now := manifest_path.read_bytes()) == raw:
+                    raise
+                raw = now
+        return cls._open_generation(path, manifest_path, raw, rebuild)
+
+    @classmethod
+    def _open_generation(cls, path: Path, manifest_path: Path, raw: bytes, rebuild: str) -> Index:
+        """The index that the manifest bytes ``raw`` describe, its files checked against each other."""
         try:
-            manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+            manifest = json.loads(raw)
             files = manifest["files"]
             schema = manifest["schema"]
         except (ValueError, KeyError, TypeError) as exc:
@@ -126,7 +150,11 @@ class Index:
     def _check_consistent(self, rebuild: str) -> None:
         try:
             rows = self._count("SELECT COUNT(*) FROM claims")
-            stored = self.faiss_index().ntotal
+            # a flat file's header gives its rows; loading it would read every vector (FAISS maps only IVF lists)
+            stored = _flat_rows(self.path / self.manifest["files"]["vectors"], self.manifest["dimension"]) \
+                if self.search_params.kind == "flat" else None
+            if stored is None:
+                stored = self.faiss_index().ntotal
         except (sqlite3.DatabaseError, RuntimeError, ValueError, TypeError) as exc:
             raise IndexStoreError(f"{self.path}: index files are corrupt ({exc}); {rebuild}") from exc
         if rows != stored or rows != self.manifest.get("claims", rows):
@@ -298,8 +326,6 @@ class Index:
     @staticmethod
     def _write_locked(path: Path, model_id: str, documents: list[Document], claims: list[Claim],
                       vectors: np.ndarray, replace: bool, index_type: str, building: str | None) -> Index:
-        import faiss
-
         old = None if replace or not (path / MANIFEST).exists() else Index.open(path)
         if old is not None:
             old.require_model(model_id)
@@ -312,19 +338,11 @@ class Index:
         dimension = int(vectors.shape[1]) if vectors.ndim == 2 and vectors.shape[1] else \
             (old.manifest["dimension"] if old else 0)
 
-        previous = ann.read(old.path / old.manifest["files"]["vectors"], old.search_params, mmap=False) \
-            if old else None
-        if len(keep) == len(claims):  # the usual case: no copy of the chunk's vectors
-            new_vectors = vectors if len(keep) else np.zeros((0, dimension), np.float32)
-        else:
-            new_vectors = vectors[keep] if keep else np.zeros((0, dimension), np.float32)
-        base = previous.ntotal if previous is not None else 0
-        faiss_index, params = ann.extend(previous, old.search_params if old else ann.SearchParams(), new_vectors,
-                                         index_type, dimension)
+        new_vectors = (vectors if len(keep) == len(vectors) else vectors[keep]) if keep else \
+            np.zeros((0, dimension), np.float32)
+        base = old.manifest["claims"] if old else 0  # equal to the FAISS rows: Index.open checked
         tmp_vec = path / (vec_name + ".tmp")
-        faiss.write_index(faiss_index, str(tmp_vec))
-        with open(tmp_vec, "rb") as handle:
-            os.fsync(handle.fileno())
+        params = _write_vectors(old, new_vectors, index_type, dimension, tmp_vec)
         tmp_vec.rename(path / vec_name)
 
         tmp_meta = path / (meta_name + ".tmp")
@@ -347,7 +365,7 @@ class Index:
             "schema": SCHEMA_VERSION, "model": model_id, "dimension": dimension, "normalized": True,
             "index_type": params.faiss_type, "search": params.to_json(), "generation": generation,
             "files": {"vectors": vec_name, "meta": meta_name}, **({"building": building} if building else {}),
-            "claims": int(faiss_index.ntotal), "reports": sorted(known | new_ids),
+            "claims": base + len(keep), "reports": sorted(known | new_ids),
             "updated": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         }
         fd, tmp_manifest = tempfile.mkstemp(dir=path, prefix=".manifest-", suffix=".tmp")
@@ -380,6 +398,70 @@ class Index:
 
         rows = "".join(f"<tr><th>{k}</th><td>{html.escape(str(v))}</td></tr>" for k, v in vars(self.info()).items())
         return f"<table>{rows}</table>"
+
+
+def _write_vectors(old: Index | None, new: np.ndarray, index_type: str, dimension: int, target: Path
+                   ) -> ann.SearchParams:
+    """Write the next generation's FAISS file: the old rows and ``new`` after them; returns its search parameters.
+
+    A flat index that stays flat is copied and appended to on disk, so memory holds only ``new``;
+    anything else (IVF, or a change of kind) is loaded whole and extended by :func:`ann.extend`.
+    """
+    import faiss
+
+    old_file = old.path / old.manifest["files"]["vectors"] if old else None
+    if old and old.search_params.kind == "flat" and ann.choose_kind(index_type, old.manifest["claims"] + len(new)) \
+            == "flat" and _append_flat(old_file, target, new, dimension):
+        return ann.SearchParams()
+    previous = ann.read(old_file, old.search_params, mmap=False) if old else None
+    faiss_index, params = ann.extend(previous, old.search_params if old else ann.SearchParams(), new,
+                                     index_type, dimension)
+    faiss.write_index(faiss_index, str(target))
+    with open(target, "rb") as handle:
+        os.fsync(handle.fileno())
+    return params
+
+
+# FAISS's file layout of an IndexFlatIP: fourcc, dimension, rows, two unused fields, is_trained, metric (0 is
+# inner product), float count; then rows × dimension float32. Checked field by field before it is relied on.
+_FLAT_HEADER = struct.Struct("<4siqqq?iQ")
+_FLAT_FIXED = (b"IxFI", 1 << 20, 1 << 20, True, 0)
+
+
+def _flat_rows(file: Path, dimension: int) -> int | None:
+    """Rows of a FAISS ``IndexFlatIP`` file of ``dimension``, from its header; None if not laid out as expected."""
+    try:
+        with open(file, "rb") as handle:
+            head = handle.read(_FLAT_HEADER.size)
+            size = os.fstat(handle.fileno()).st_size
+    except OSError:
+        return None
+    if len(head) != _FLAT_HEADER.size:
+        return None
+    fourcc, d, rows, unused_a, unused_b, trained, metric, floats = _FLAT_HEADER.unpack(head)
+    if (fourcc, unused_a, unused_b, trained, metric) != _FLAT_FIXED or d != dimension or floats != rows * d \
+            or size != _FLAT_HEADER.size + 4 * floats:
+        return None
+    return rows
+
+
+def _append_flat(source: Path, target: Path, new: np.ndarray, dimension: int) -> bool:
+    """Write ``target`` as flat index ``source`` with ``new`` rows appended, without loading ``source``.
+
+    Returns False, writing nothing, when ``source`` is not laid out as :func:`_flat_rows` expects.
+    """
+    rows = _flat_rows(source, dimension)
+    if rows is None:
+        return False
+    shutil.copyfile(source, target)  # the kernel copies; the stored vectors never pass through memory here
+    total = rows + len(new)
+    with open(target, "r+b") as handle:
+        handle.write(_FLAT_HEADER.pack(*_FLAT_FIXED[:1], dimension, total, *_FLAT_FIXED[1:], total * dimension))
+        handle.seek(0, os.SEEK_END)
+        handle.write(np.ascontiguousarray(new, dtype="<f4").data)  # the array's own buffer, not a bytes copy
+        handle.flush()
+        os.fsync(handle.fileno())
+    return True
 
 
 def _select_in(db: sqlite3.Connection, sql: str, column: str, values: list) -> list[tuple]:

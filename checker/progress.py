@@ -1,7 +1,9 @@
 """Progress for long work (embedding claims, building an index): a callback seam and two front ends.
 
 The library calls ``progress(stage, done, total)``; the CLI draws it with Rich on stderr, a notebook
-with ``tqdm.auto`` (a widget in Jupyter, a text bar in a terminal). ``None`` reports nothing.
+with ``tqdm.auto`` (a widget in Jupyter, a text bar in a terminal). ``None`` reports nothing. Stages count
+items (claims) except those in :data:`BYTE_STAGES`, which count bytes of input read; both front ends show
+the time remaining. A total of 0 means unknown.
 """
 
 from __future__ import annotations
@@ -11,6 +13,8 @@ from collections.abc import Callable
 import numpy as np
 
 Progress = Callable[[str, int, int], None]
+INDEXING = "indexing reports"  #: ``build_index``'s stage, counted in bytes of input read
+BYTE_STAGES = frozenset({INDEXING})
 
 
 def embed_with_progress(embed: Callable[[list[str]], np.ndarray], texts: list[str], progress: Progress | None,
@@ -37,9 +41,11 @@ def tqdm_progress() -> Progress:
     def report(stage: str, done: int, total: int) -> None:
         bar = bars.get(stage)
         if bar is None:
-            bar = bars[stage] = tqdm(total=total, desc=stage, unit=stage.split()[-1].removesuffix("s"))
+            units = {"unit": "B", "unit_scale": True, "unit_divisor": 1024} if stage in BYTE_STAGES else \
+                {"unit": stage.split()[-1].removesuffix("s")}
+            bar = bars[stage] = tqdm(total=total or None, desc=stage, **units)
         bar.update(done - bar.n)
-        if done >= total:
+        if total and done >= total:
             bar.close()
 
     return report

@@ -1,16 +1,21 @@
-"""Chunked index writes: progress, resume after an interruption, IVF chosen by size, readers during writes."""
+"""Chunked index writes: progress, resume after an interruption, streamed input, IVF chosen by size, readers."""
 
 from __future__ import annotations
 
+import functools
+import json
 import threading
 
+import faiss
 import numpy as np
 import pytest
 
-from checker import ann
+from checker import ann, api, build
+from checker.api import build_index
 from checker.build import write_chunked
-from checker.index import Index
-from checker.ingest import read_paths
+from checker.errors import NoReportsError
+from checker.index import Index, _append_flat, _flat_rows
+from checker.ingest import iter_reports, read_paths, scan
 from tests.conftest import FakeEmbedder
 
 
@@ -119,3 +124,141 @@ def test_a_reader_never_sees_a_half_written_index(tmp_path):
         reader.join()
     assert not errors
     assert len(set(seen)) > 3  # the reader really saw the index grow
+
+
+def _mixed_inputs(folder):
+    """40 reports: 25 .txt files in a folder and 15 records in one JSONL file."""
+    _corpus(folder / "txt", 25)
+    lines = [json.dumps({"text": f"تقرير {n}\nذكرت وكالة رقم {n} أن {n} سفينة رست في الميناء مساء أمس.\n"
+                                 f"وقال مسؤول إن الحمولة {n} تضم وقودا."}, ensure_ascii=False) for n in range(100, 115)]
+    (folder / "batch.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return [folder / "txt", folder / "batch.jsonl"]
+
+
+@pytest.fixture
+def small_chunks(monkeypatch):
+    """build_index committing every 10 claims, so a small corpus takes several commits."""
+    monkeypatch.setattr(api, "write_chunked", functools.partial(build.write_chunked, chunk_claims=10))
+
+
+def test_an_interrupted_streamed_build_resumes_and_equals_an_uninterrupted_one(tmp_path, small_chunks):
+    paths = _mixed_inputs(tmp_path / "in")
+    with pytest.raises(Interrupted):
+        build_index(paths, tmp_path / "idx", embedder=FailingEmbedder(fail_at=4))
+    partial = Index.open(tmp_path / "idx")
+    stored_texts = {c.proposition for c in partial.claims()}
+    assert 0 < partial.info().reports < 40 and not partial.info().complete
+    assert partial.manifest["building"] == scan(paths).fingerprint  # named by the input files
+    again, seen = FakeEmbedder(), []
+    index = build_index(paths, tmp_path / "idx", embedder=again, progress=lambda *a: seen.append(a))
+    assert not {t for call in again.calls for t in call} & stored_texts  # stored reports were not embedded again
+    fresh = build_index(paths, tmp_path / "fresh", embedder=FakeEmbedder())
+    assert index.info().complete and index.report_ids() == fresh.report_ids() and len(fresh.report_ids()) == 40
+    assert index.info().claims == fresh.info().claims
+    assert sorted(c.id for c in index.claims()) == sorted(c.id for c in fresh.claims())
+    total = scan(paths).total_bytes
+    done = [d for _, d, _ in seen]
+    assert {t for _, _, t in seen} == {total} and done == sorted(done) and done[-1] == total
+
+
+def test_a_streamed_build_over_changed_inputs_starts_over(tmp_path, small_chunks):
+    paths = _mixed_inputs(tmp_path / "in")
+    with pytest.raises(Interrupted):
+        build_index(paths, tmp_path / "idx", embedder=FailingEmbedder(fail_at=4))
+    (tmp_path / "in" / "txt" / "r0000.txt").write_text("تقرير جديد\nذكرت وكالة أن القافلة وصلت إلى المدينة.",
+                                                       encoding="utf-8")
+    again = FakeEmbedder()
+    index = build_index(paths, tmp_path / "idx", embedder=again)
+    assert index.info().complete and index.info().reports == 40
+    assert len({t for call in again.calls for t in call}) == index.info().claims  # everything embedded anew
+
+
+def test_a_streamed_build_holds_one_chunk_at_a_time(tmp_path, monkeypatch):
+    _corpus(tmp_path / "r", 30)
+    stream, taken, at_commit = iter_reports([tmp_path / "r"]), [], []
+    write = Index.write
+
+    def documents():
+        for doc in stream.documents():
+            taken.append(doc.id)
+            yield doc
+
+    def recording_write(*args, **kwargs):
+        at_commit.append((len(taken), len(args[2])))
+        return write(*args, **kwargs)
+
+    monkeypatch.setattr(Index, "write", staticmethod(recording_write))
+    index = write_chunked(tmp_path / "idx", documents(), FakeEmbedder(), chunk_claims=10)
+    assert len(at_commit) > 3 and index.info().reports == 30 and index.info().complete
+    committed = 0
+    for read, chunk in at_commit:
+        committed += chunk
+        assert read <= committed + 1  # at each commit: this chunk and one report read ahead, not the whole input
+    assert index.manifest.get("building") is None
+
+
+def test_a_generator_without_a_name_does_not_resume_another_build(tmp_path):
+    docs = _corpus(tmp_path / "r", 30)
+    with pytest.raises(Interrupted):
+        write_chunked(tmp_path / "idx", iter(docs), FailingEmbedder(fail_at=4), chunk_claims=10)
+    again = FakeEmbedder()
+    index = write_chunked(tmp_path / "idx", iter(docs), again, chunk_claims=10)
+    assert index.info().reports == 30 and len({t for call in again.calls for t in call}) == index.info().claims
+
+
+def test_flat_commits_append_on_disk_without_loading_stored_vectors(tmp_path, monkeypatch):
+    docs = _corpus(tmp_path / "r", 30)
+    expected = write_chunked(tmp_path / "one", docs, FakeEmbedder())
+    real_read = ann.read
+    monkeypatch.setattr(ann, "read", lambda *a, **k: pytest.fail("a commit loaded the stored vectors"))
+    index = write_chunked(tmp_path / "idx", docs, FakeEmbedder(), chunk_claims=10)
+    assert index.info().generation > 3 and index.info().index_type == "IndexFlatIP"
+    monkeypatch.setattr(ann, "read", real_read)
+    assert np.array_equal(index.vectors(), expected.vectors())
+    assert index.search(expected.vectors()[:2], 3)[1].tolist() == expected.search(expected.vectors()[:2], 3)[1].tolist()
+
+
+def test_appending_to_a_flat_file_gives_the_file_faiss_writes(tmp_path):
+    rng = np.random.default_rng(0)
+    first, more = rng.standard_normal((5, 8)).astype(np.float32), rng.standard_normal((3, 8)).astype(np.float32)
+    for start in (first, first[:0]):
+        index = faiss.IndexFlatIP(8)
+        index.add(start)
+        faiss.write_index(index, str(tmp_path / "old.faiss"))
+        assert _flat_rows(tmp_path / "old.faiss", 8) == len(start) and _flat_rows(tmp_path / "old.faiss", 9) is None
+        assert _append_flat(tmp_path / "old.faiss", tmp_path / "new.faiss", more, 8)
+        index.add(more)
+        faiss.write_index(index, str(tmp_path / "faiss.faiss"))
+        assert (tmp_path / "new.faiss").read_bytes() == (tmp_path / "faiss.faiss").read_bytes()
+    ivf, _ = ann.build(rng.standard_normal((200, 8)).astype(np.float32), "ivf")
+    faiss.write_index(ivf, str(tmp_path / "ivf.faiss"))
+    assert _flat_rows(tmp_path / "ivf.faiss", 8) is None
+    assert not _append_flat(tmp_path / "ivf.faiss", tmp_path / "no.faiss", more, 8)
+    assert not (tmp_path / "no.faiss").exists()
+
+
+def test_an_index_opened_while_two_commits_land_reads_the_newer_manifest(tmp_path, monkeypatch):
+    docs = _corpus(tmp_path / "r", 6)
+    write_chunked(tmp_path / "idx", docs[:2], FakeEmbedder())
+    open_generation, landed = Index._open_generation, []
+
+    def slow_reader(*args):
+        if not landed:  # two commits land between reading the manifest and opening its files
+            landed.append(True)
+            write_chunked(tmp_path / "idx", docs[2:4], FakeEmbedder(), add=True)
+            write_chunked(tmp_path / "idx", docs[4:], FakeEmbedder(), add=True)
+        return open_generation(*args)
+
+    monkeypatch.setattr(Index, "_open_generation", staticmethod(slow_reader))
+    assert Index.open(tmp_path / "idx").info().reports == 6
+
+
+def test_a_build_from_nothing_readable_fails_before_touching_the_index(tmp_path):
+    docs = _corpus(tmp_path / "r", 3)
+    write_chunked(tmp_path / "idx", docs, FakeEmbedder())
+    before = Index.open(tmp_path / "idx").manifest
+    (tmp_path / "bad").mkdir()
+    (tmp_path / "bad" / "empty.txt").write_text("", encoding="utf-8")
+    with pytest.raises(NoReportsError, match="empty.txt: no text"):
+        build_index([tmp_path / "bad"], tmp_path / "idx", embedder=FakeEmbedder())
+    assert Index.open(tmp_path / "idx").manifest == before

@@ -1,10 +1,12 @@
 import json
 import os
+from pathlib import Path
 
 import pytest
 
+from checker import ingest
 from checker.errors import InputError, NoReportsError
-from checker.ingest import content_id, decode, read_file, read_paths
+from checker.ingest import Document, Skipped, content_id, decode, iter_reports, read_file, read_paths, scan
 
 ARABIC = "ذكرت صحيفة محلية أن السفينة غرقت قرب الميناء صباح الاثنين.\nوقال مسؤول إن الطاقم نجا."
 
@@ -84,6 +86,82 @@ def test_permission_denied_is_reported(tmp_path):
     path.chmod(0)
     with pytest.raises(NoReportsError, match="permission denied"):
         read_paths([path])
+
+
+def test_the_stream_reads_a_file_only_when_it_reaches_it(tmp_path):
+    (tmp_path / "a.txt").write_text("عنوان أول\n" + ARABIC, "utf-8")
+    (tmp_path / "b.txt").write_text("عنوان ثان\nنص قديم لن يقرأ أبدا لأن الملف سيتغير.", "utf-8")
+    (tmp_path / "sub").mkdir()
+    stream = iter_reports([tmp_path])
+    first = next(stream)
+    assert first.path.endswith("a.txt") and stream.bytes_read == (tmp_path / "a.txt").stat().st_size
+    # after the first report: b.txt changes and a file appears in a folder not walked yet; both are read as they are now
+    (tmp_path / "b.txt").write_text("عنوان ثان\nنص جديد كتب بعد أن بدأت القراءة.", "utf-8")
+    (tmp_path / "sub" / "c.txt").write_bytes(b"\x00\x01\x02\x03" * 10)
+    rest = list(stream)
+    assert "نص جديد" in rest[0].text
+    assert isinstance(rest[1], Skipped) and rest[1].path.endswith("c.txt") and "binary" in rest[1].reason
+    assert stream.bytes_read == sum(f.stat().st_size for f in tmp_path.rglob("*.txt"))
+
+
+def test_jsonl_is_streamed_line_by_line_without_a_size_limit(tmp_path, monkeypatch):
+    lines = [json.dumps({"text": f"{ARABIC} رقم {n}"}, ensure_ascii=False) for n in range(50)]
+    lines[3] = "{not json"
+    path = tmp_path / "big.jsonl"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    monkeypatch.setattr(ingest, "MAX_BYTES", 100)  # the limit is for files read whole
+    monkeypatch.setattr(Path, "read_bytes", lambda self: pytest.fail(f"{self} was read whole"))
+    stream = iter_reports([path])
+    first = next(stream)
+    assert first.path == f"{path}:1" and stream.bytes_read == len(lines[0].encode()) + 1
+    items = [first, *stream]
+    assert len([i for i in items if isinstance(i, Document)]) == 49
+    [bad] = [i for i in items if isinstance(i, Skipped)]
+    assert bad.path == f"{path}:4" and "line 4 is not valid JSON" in bad.reason
+    assert stream.bytes_read == path.stat().st_size
+
+
+def test_jsonl_lines_are_decoded_one_by_one_and_utf16_is_read_whole(tmp_path, monkeypatch):
+    mixed = tmp_path / "mixed.jsonl"
+    mixed.write_bytes(json.dumps({"text": ARABIC + " أ"}, ensure_ascii=False).encode() + b"\r\n"
+                      + json.dumps({"text": ARABIC + " ب"}, ensure_ascii=False).encode("cp1256") + b"\n"
+                      + b'{"text": "caf\xe9 \xff\xfe au lait"}\n')
+    items = list(iter_reports([mixed]))
+    assert [i.text[-1] for i in items[:2]] == ["أ", "ب"]
+    assert items[2].path == f"{mixed}:3" and items[2].reason.startswith("line 3: not valid UTF-8")
+    wide = tmp_path / "wide.jsonl"
+    wide.write_bytes(("\n".join(json.dumps({"text": ARABIC + f" {n}"}, ensure_ascii=False) for n in range(3)))
+                     .encode("utf-16"))
+    assert [d.path for d in read_paths([wide]).documents] == [f"{wide}:{n}" for n in (1, 2, 3)]
+    monkeypatch.setattr(ingest, "MAX_BYTES", 100)
+    [skipped] = list(iter_reports([wide]))
+    assert "larger than the 0 MB limit" in skipped.reason and "UTF-8 JSONL" in skipped.reason
+
+
+def test_scan_sizes_and_fingerprints_inputs_without_reading_them(tmp_path, monkeypatch):
+    (tmp_path / "a.txt").write_text("عنوان\n" + ARABIC, "utf-8")
+    (tmp_path / "b.jsonl").write_text(json.dumps({"text": ARABIC}, ensure_ascii=False), "utf-8")
+    (tmp_path / "notes.csv").write_text("ignored", "utf-8")
+    monkeypatch.setattr(Path, "read_bytes", lambda self: pytest.fail("scan read a file"))
+    found = scan([tmp_path])
+    assert found.files == 2
+    assert found.total_bytes == (tmp_path / "a.txt").stat().st_size + (tmp_path / "b.jsonl").stat().st_size
+    assert scan([tmp_path]).fingerprint == found.fingerprint
+    os.utime(tmp_path / "a.txt", ns=(1, 1))
+    assert scan([tmp_path]).fingerprint != found.fingerprint
+    with pytest.raises(NoReportsError, match="no such file or folder"):
+        scan([tmp_path / "nope"])
+
+
+def test_stream_documents_dedupes_and_raises_when_nothing_is_readable(tmp_path):
+    (tmp_path / "a.txt").write_text("عنوان\n" + ARABIC, "utf-8")
+    (tmp_path / "copy.txt").write_text("عنوان\n" + ARABIC, "utf-8")
+    assert len(list(iter_reports([tmp_path]).documents())) == 1
+    assert len(list(iter_reports([tmp_path], unique=False).documents())) == 2
+    (tmp_path / "a.txt").write_text("", "utf-8")
+    (tmp_path / "copy.txt").write_text("", "utf-8")
+    with pytest.raises(NoReportsError, match="a.txt: no text"):
+        list(iter_reports([tmp_path]).documents())
 
 
 @pytest.mark.slow

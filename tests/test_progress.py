@@ -1,7 +1,9 @@
 import numpy as np
 
 from checker import build_index, check
-from checker.progress import embed_with_progress
+from checker.cli.app import amount_column
+from checker.ingest import scan
+from checker.progress import INDEXING, embed_with_progress, tqdm_progress
 
 
 def test_embedding_in_chunks_reports_progress_and_keeps_rows(fake_embedder):
@@ -21,7 +23,11 @@ def test_check_and_build_index_report_progress(fake_embedder, sample_dir, tmp_pa
     assert seen[-1] == ("embedding claims", len(report.claims), len(report.claims))
     seen.clear()
     index = build_index([sample_dir], tmp_path / "ix", embedder=fake_embedder, progress=lambda *a: seen.append(a))
-    assert seen[-1] == ("indexing reports", index.info().reports, index.info().reports)
+    total = sum(f.stat().st_size for f in sample_dir.iterdir() if f.suffix in (".txt", ".jsonl", ".html"))
+    assert scan([sample_dir]).total_bytes == total  # progress counts bytes of input, sized before reading
+    assert {stage for stage, _, _ in seen} == {INDEXING} and {t for _, _, t in seen} == {total}
+    done = [d for _, d, _ in seen]
+    assert done == sorted(done) and done[0] > 0 and done[-1] == total
     assert len(index.to_pandas()) == index.info().claims and "<table>" in index._repr_html_()
     assert index.check(embedder=fake_embedder).to_pandas().shape[0] == len(report.findings)
 
@@ -29,3 +35,18 @@ def test_check_and_build_index_report_progress(fake_embedder, sample_dir, tmp_pa
 def test_progress_true_draws_tqdm_bars(fake_embedder, sample_dir, capsys):
     check([sample_dir], embedder=fake_embedder, progress=True)
     assert "embedding claims" in capsys.readouterr().err
+
+
+def test_byte_stages_show_sizes_in_both_front_ends(capsys):
+    report = tqdm_progress()
+    report(INDEXING, 3 * 2**20, 8 * 2**20)
+    report(INDEXING, 8 * 2**20, 8 * 2**20)
+    drawn = capsys.readouterr().err
+    assert "8.00M/8.00M" in drawn and "B/s]" in drawn and "00:00<00:00" in drawn  # size, rate, elapsed<remaining
+
+    class Task:
+        description, completed, total = INDEXING, 12_300_000, 40_000_000
+
+    assert amount_column().render(Task()).plain == "12.3 MB/40.0 MB"
+    Task.description, Task.total = "embedding claims", None
+    assert amount_column().render(Task()).plain == "12300000/?"

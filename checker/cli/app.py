@@ -64,22 +64,45 @@ def notify(message: str) -> None:
 
 @contextlib.contextmanager
 def progress_bar() -> Iterator[Callable[[str, int, int], None] | None]:
-    """A Rich progress bar on stderr for the library's ``progress`` callback (None when stderr is not a terminal)."""
+    """A Rich progress bar on stderr for the library's ``progress`` callback (None when stderr is not a terminal).
+
+    Columns: stage, bar, percentage, amount done (sizes for stages counted in bytes), time remaining.
+    """
     console = err_console()
     if not console.is_terminal:
         yield None
         return
-    from rich.progress import Progress
+    from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeRemainingColumn
 
-    with Progress(console=console, transient=True) as bar:
+    with Progress(TextColumn("[progress.description]{task.description}"), BarColumn(), TaskProgressColumn(),
+                  amount_column(), TimeRemainingColumn(), console=console, transient=True) as bar:
         tasks: dict[str, int] = {}
 
         def report(stage: str, done: int, total: int) -> None:
             if stage not in tasks:
-                tasks[stage] = bar.add_task(stage, total=total)
+                tasks[stage] = bar.add_task(stage, total=total or None)
             bar.update(tasks[stage], completed=done)
 
         yield report
+
+
+def amount_column() -> Any:
+    """A Rich column showing ``done/total``: sizes (``12.3/40.0 MB``) for byte stages, counts for the rest."""
+    from rich.filesize import decimal
+    from rich.progress import ProgressColumn
+    from rich.text import Text
+
+    from ..progress import BYTE_STAGES
+
+    class Amount(ProgressColumn):
+        def render(self, task: Any) -> Text:
+            total = task.total
+            if task.description in BYTE_STAGES:
+                return Text(f"{decimal(int(task.completed))}/{decimal(int(total)) if total else '?'}",
+                            style="progress.download")
+            return Text(f"{int(task.completed)}/{int(total) if total else '?'}", style="progress.download")
+
+    return Amount()
 
 
 def main() -> None:

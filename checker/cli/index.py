@@ -63,7 +63,8 @@ def build_cli(paths: list[Path] = typer.Argument(..., help="Report files or fold
               index_type: str | None = IndexTypeOption) -> None:
     """Build an index from reports, replacing any index already in that folder (atomically).
 
-    Reports are committed in chunks; an interrupted build resumes when run again.
+    Files are streamed (JSONL line by line) and committed in chunks, so memory does not grow with the
+    corpus's text; an interrupted build resumes when run again over the same files.
 
     Example: checker index build reports/ --index indexes/big --engine ray --address ray://head:10001 --workers 32
     """
