@@ -157,7 +157,8 @@ def _embed(embedder: Embedder, claims: list[Claim], ends: list[int], marks: list
             progress(marks[-1], total)
         return np.zeros((0, embedder.embed(["probe"]).shape[1]), np.float32)
     vectors = None  # filled in place: one copy of the chunk's vectors, not slices plus their concatenation
-    step = EMBED_SLICE if progress else len(claims)  # without progress, one call per chunk (Ray shards it)
+    # an embedder that spreads work (Ray) names the slice that keeps its workers busy; without progress, one call
+    step = getattr(embedder, "batch_hint", EMBED_SLICE) if progress else len(claims)
     for start in range(0, len(claims), step):
         part = embedder.embed([c.proposition for c in claims[start:start + step]])
         if part.ndim != 2 or part.shape[0] != len(claims[start:start + step]) or \

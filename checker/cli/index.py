@@ -44,11 +44,6 @@ def _embedder(model: str | None, engine: Engine, address: str | None, workers: i
     return RayEmbedder(embedder, address=address, workers=workers)
 
 
-def _progress(progress, engine: Engine):
-    # progress embeds in chunks of 128 claims; Ray needs every claim in one call to spread shards over its workers
-    return progress if engine is Engine.local else None
-
-
 def _summary(index, verb: str) -> None:
     info = index.info()
     typer.echo(f"{verb} {info.path}: {info.reports} reports, {info.claims} claims, {info.index_type}, "
@@ -72,7 +67,7 @@ def build_cli(paths: list[Path] = typer.Argument(..., help="Report files or fold
 
     with _embedder(model, engine, address, workers) as embedder, progress_bar() as progress:
         built = build_index([str(p) for p in paths], index, config=config_from(model=model, index_type=index_type),
-                            embedder=embedder, notify=notify, progress=_progress(progress, engine))
+                            embedder=embedder, notify=notify, progress=progress)
     _summary(built, "built")
 
 
@@ -88,7 +83,7 @@ def add_cli(paths: list[Path] = typer.Argument(..., help="Report files or folder
     with _embedder(model, engine, address, workers) as embedder, progress_bar() as progress:
         result = build_index([str(p) for p in paths], index, config=config_from(model=model, index_type=index_type),
                              embedder=embedder, add=True, notify=notify,
-                             progress=_progress(progress, engine))
+                             progress=progress)
     _summary(result, "updated")
 
 
