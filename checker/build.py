@@ -39,6 +39,14 @@ def fingerprint(documents: Iterable[Document]) -> str:
     return hashlib.sha256("\n".join(sorted(d.id for d in documents)).encode()).hexdigest()[:16]
 
 
+def build_name(inputs: str, add: bool, model_id: str) -> str:
+    """The manifest's name for a build in progress: its inputs, whether it adds or replaces, and the model.
+
+    An interrupted ``add``, or a build with another model, is then never resumed by a build that replaces.
+    """
+    return hashlib.sha256(f"{'add' if add else 'build'}\n{model_id}\n{inputs}".encode()).hexdigest()[:16]
+
+
 def write_chunked(path: str | Path, documents: Iterable[Document], embedder: Embedder, *, add: bool = False,
                   index_type: str = "auto", chunk_claims: int = CHUNK_CLAIMS, progress: Progress | None = None,
                   building: str | None = None, total: int | None = None,
@@ -77,6 +85,7 @@ def write_chunked(path: str | Path, documents: Iterable[Document], embedder: Emb
     path = Path(path)
     listed = isinstance(documents, Sequence)
     building = building or (fingerprint(documents) if listed else uuid.uuid4().hex[:16])
+    building = build_name(building, add, embedder.model_id)
     resume = (path / MANIFEST).exists() and (add or _building(path) == building)
     existing = Index.open(path) if resume else None  # a build that replaces never reads (a broken index is fine)
     if existing is not None:
@@ -84,6 +93,9 @@ def write_chunked(path: str | Path, documents: Iterable[Document], embedder: Emb
     known = existing.report_ids() if existing else set()
     if total is None:
         total = len({d.id for d in documents} - known) if listed else 0
+    if progress is not None and total:  # a file that grew after it was sized must not take the bar past 100%
+        report = progress
+        progress = lambda done, whole: report(min(done, whole), whole)  # noqa: E731
     stored = existing.manifest["claims"] if existing else 0
     replace, before, index = not resume, 0, existing
     # late binding is the point: each chunk is sized from the index as it stands after the last commit

@@ -62,6 +62,7 @@ class RaySession:
         self.address = address
         self.cpus = cpus
         self._started = False  # whether this object started Ray (and so shuts it down)
+        self.starts = 0  # connections made: actors from an earlier one are gone
 
     def connect(self):
         """The ``ray`` module, initialised.
@@ -71,9 +72,14 @@ class RaySession:
         """
         ray = _import_ray()
         if not ray.is_initialized():
-            ray.init(address=self.address, include_dashboard=False, log_to_driver=False,
-                     **({} if self.address else {"num_cpus": self.cpus}))
+            try:
+                ray.init(address=self.address, include_dashboard=False, log_to_driver=False,
+                         **({} if self.address else {"num_cpus": self.cpus}))
+            except (ConnectionError, RuntimeError, ValueError) as exc:
+                ray.shutdown()  # a half-started local instance is not left running
+                raise _failed(exc) from exc
             self._started = True
+            self.starts += 1
         return ray
 
     def close(self) -> None:
@@ -130,6 +136,7 @@ class RayEmbedder:
         self.shard_size = shard_size
         self.session = session or RaySession(address, workers)
         self._pool = None
+        self._pool_start = -1  # the session connection the actors belong to
 
     @property
     def batch_hint(self) -> int:
@@ -152,12 +159,13 @@ class RayEmbedder:
             return self.inner.embed([])
         ray = self.session.connect()
         try:
-            if self._pool is None:
+            if self._pool is None or self._pool_start != self.session.starts:
                 actor = ray.remote(num_cpus=1)(_Encoder)
                 inner = ray.put(self.inner)  # serialised once, not once per worker
                 self._pool = ray.util.ActorPool([actor.remote(inner) for _ in range(self.workers)])
-            parts = self._pool.map(lambda a, span: a.embed.remote(texts[span[0]:span[1]]),
-                                   shards(len(texts), self.shard_size))
+                self._pool_start = self.session.starts
+            size = max(1, min(self.shard_size, -(-len(texts) // self.workers)))  # a small call still uses every worker
+            parts = self._pool.map(lambda a, span: a.embed.remote(texts[span[0]:span[1]]), shards(len(texts), size))
             return np.ascontiguousarray(np.vstack(list(parts)), dtype=np.float32)
         except (ConnectionError, ray.exceptions.RayError) as exc:
             self.close()

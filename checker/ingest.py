@@ -236,7 +236,10 @@ def _read(path: Path) -> Iterator[tuple[Document | Skipped, int]]:
 
 
 def _line_safe(head: bytes) -> bool:
-    """Whether a file starting with ``head`` splits into lines at newline bytes: not UTF-16, not binary."""
+    """Whether a file starting with ``head`` splits into lines at newline bytes: not UTF-16, not binary, and
+    not ending its lines with a bare carriage return (old Mac style; read whole, where CR becomes a newline)."""
+    if b"\r" in head and b"\n" not in head:
+        return False
     if head.startswith(b"\xef\xbb\xbf"):
         return True
     if head.startswith((b"\xff\xfe", b"\xfe\xff")) or _utf16_without_bom(head[:len(head) // 2 * 2]):

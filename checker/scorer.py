@@ -191,7 +191,7 @@ class PairScorer:
         root = Path(folder) if folder is not None else SCORER_ROOT
         cards = [root / "card.json"] if (root / "card.json").is_file() else sorted(
             p / "card.json" for p in (root.iterdir() if root.is_dir() else [])
-            if not p.name.endswith(".partial") and (p / "card.json").is_file())
+            if not p.name.endswith((".partial", ".old")) and (p / "card.json").is_file())
         trained_on = {path.parent: json.loads(path.read_text(encoding="utf-8")).get("model") for path in cards}
         for wanted in (model_id, SAME_WEIGHTS.get(model_id)):
             found = [path for path, model in trained_on.items() if wanted is not None and model == wanted]

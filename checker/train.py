@@ -288,6 +288,15 @@ def train_scorer(train_csv: str | Path, dev_csv: str | Path, encoder: Embedder, 
     if kind == "sentence":
         card["features"] = "[|u-v|, u*v, u+v, cos, cos^2, L1(u-v)/sqrt(d)] of the unit sentence vectors"
     (tmp / "card.json").write_text(json.dumps(card, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
-    shutil.rmtree(out, ignore_errors=True)
-    tmp.rename(out)
+    _swap_in(tmp, out)
     return card
+
+
+def _swap_in(new: Path, out: Path) -> None:
+    """Put folder ``new`` at ``out``; a crash at any point leaves a complete scorer at ``out`` or beside it."""
+    old = out.with_name(out.name + ".old")
+    shutil.rmtree(old, ignore_errors=True)
+    if out.exists():
+        out.rename(old)
+    new.rename(out)
+    shutil.rmtree(old, ignore_errors=True)

@@ -82,6 +82,24 @@ def test_a_different_build_over_a_partial_index_starts_over(tmp_path):
     assert index.report_ids() == {d.id for d in other}
 
 
+def test_a_replacing_build_does_not_resume_an_interrupted_add_or_another_models_build(tmp_path):
+    old = _corpus(tmp_path / "old", 3, start=900)
+    write_chunked(tmp_path / "idx", old, FakeEmbedder())
+    docs = _corpus(tmp_path / "r", 30)
+    with pytest.raises(Interrupted):
+        write_chunked(tmp_path / "idx", docs, FailingEmbedder(fail_at=4), add=True, chunk_claims=10)
+    assert Index.open(tmp_path / "idx").report_ids() > {d.id for d in old}  # the add stored some reports
+    replaced = write_chunked(tmp_path / "idx", docs, FakeEmbedder(), chunk_claims=10)
+    assert replaced.report_ids() == {d.id for d in docs}  # replaced: the old reports are gone
+
+    class OtherModel(FakeEmbedder):
+        model_id = "fake/other-model"
+
+    with pytest.raises(Interrupted):
+        write_chunked(tmp_path / "idx2", docs, FailingEmbedder(fail_at=4), chunk_claims=10)
+    assert write_chunked(tmp_path / "idx2", docs, OtherModel()).info().model == "fake/other-model"
+
+
 def test_index_type_is_recorded_and_auto_switches_to_ivf(tmp_path, monkeypatch):
     docs = _corpus(tmp_path / "r", 60)
     forced = write_chunked(tmp_path / "ivf", docs, FakeEmbedder(), index_type="ivf")
@@ -148,7 +166,7 @@ def test_an_interrupted_streamed_build_resumes_and_equals_an_uninterrupted_one(t
     partial = Index.open(tmp_path / "idx")
     stored_texts = {c.proposition for c in partial.claims()}
     assert 0 < partial.info().reports < 40 and not partial.info().complete
-    assert partial.manifest["building"] == scan(paths).fingerprint  # named by the input files
+    assert partial.manifest["building"] == build.build_name(scan(paths).fingerprint, False, FakeEmbedder.model_id)
     again, seen = FakeEmbedder(), []
     index = build_index(paths, tmp_path / "idx", embedder=again, progress=lambda *a: seen.append(a))
     assert not {t for call in again.calls for t in call} & stored_texts  # stored reports were not embedded again

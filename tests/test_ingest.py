@@ -121,6 +121,12 @@ def test_jsonl_is_streamed_line_by_line_without_a_size_limit(tmp_path, monkeypat
     assert stream.bytes_read == path.stat().st_size
 
 
+def test_jsonl_with_bare_carriage_returns_keeps_every_record(tmp_path):
+    path = tmp_path / "mac.jsonl"
+    path.write_bytes(b"\r".join(json.dumps({"text": ARABIC + f" {n}"}, ensure_ascii=False).encode() for n in range(3)))
+    assert [d.path for d in read_paths([path]).documents] == [f"{path}:{n}" for n in (1, 2, 3)]
+
+
 def test_jsonl_lines_are_decoded_one_by_one_and_utf16_is_read_whole(tmp_path, monkeypatch):
     mixed = tmp_path / "mixed.jsonl"
     mixed.write_bytes(json.dumps({"text": ARABIC + " أ"}, ensure_ascii=False).encode() + b"\r\n"
