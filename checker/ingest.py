@@ -255,7 +255,11 @@ def _jsonl_lines(path: Path, handle: BinaryIO) -> Iterator[tuple[Document | Skip
         raw = raw.removeprefix(b"\xef\xbb\xbf") if number == 1 else raw
         try:
             line = raw.decode("utf-8")
-        except UnicodeDecodeError:
+        except UnicodeDecodeError as exc:
+            if _corrupt_utf8(raw):  # Windows-1256 would "read" it, as gibberish (UTF-8 lead bytes are ط/ظ there)
+                yield Skipped(f"{path}:{number}", f"line {number}: UTF-8 with a corrupt byte ({exc.reason} at byte "
+                              f"{exc.start}); fix that line or re-save the file as UTF-8"), offset
+                continue
             try:
                 line = decode(raw.rstrip(b"\r\n"), f"{path}:{number}")
             except InputError as exc:
@@ -264,6 +268,14 @@ def _jsonl_lines(path: Path, handle: BinaryIO) -> Iterator[tuple[Document | Skip
                 continue
         if (item := _jsonl_line(path, number, line)) is not None:
             yield item, offset
+
+
+def _corrupt_utf8(raw: bytes) -> bool:
+    """Whether undecodable bytes are a few slips in UTF-8 text (many well-formed non-ASCII characters around them)
+    rather than another encoding, where well-formed UTF-8 sequences are rare."""
+    text = raw.decode("utf-8", errors="replace")
+    bad = text.count("\ufffd")
+    return sum(1 for c in text if c > "\x7f" and c != "\ufffd") >= 4 * bad
 
 
 def _walk(path: Path) -> Iterator[Path]:

@@ -121,6 +121,17 @@ def test_jsonl_is_streamed_line_by_line_without_a_size_limit(tmp_path, monkeypat
     assert stream.bytes_read == path.stat().st_size
 
 
+def test_a_utf8_jsonl_line_with_a_corrupt_byte_is_skipped_not_read_as_windows_1256(tmp_path):
+    path = tmp_path / "slip.jsonl"
+    good = json.dumps({"text": ARABIC}, ensure_ascii=False).encode()
+    at = good.index(ARABIC.split()[1].encode())
+    path.write_bytes(good + b"\n" + good[:at] + b"\xff" + good[at + 1:] + b"\n"
+                     + json.dumps({"text": ARABIC + " ب"}, ensure_ascii=False).encode("cp1256") + b"\n")
+    items = list(iter_reports([path]))
+    assert items[0].text == ARABIC and items[2].text == ARABIC + " ب"  # real Windows-1256 still decodes
+    assert items[1].path == f"{path}:2" and "corrupt byte" in items[1].reason
+
+
 def test_jsonl_with_bare_carriage_returns_keeps_every_record(tmp_path):
     path = tmp_path / "mac.jsonl"
     path.write_bytes(b"\r".join(json.dumps({"text": ARABIC + f" {n}"}, ensure_ascii=False).encode() for n in range(3)))
