@@ -118,6 +118,8 @@ def extend(index: Any | None, params: SearchParams, new: np.ndarray, requested: 
            *, seed: int = 0) -> tuple[Any, SearchParams]:
     """``index`` with ``new`` rows appended, rebuilt when the kind changes or IVF outgrew its training.
 
+    ``index`` is consumed: appended to in place, or emptied once its rows are copied into a rebuild.
+
     Returns:
         The (possibly new) FAISS index and its parameters.
     """
@@ -139,7 +141,9 @@ def extend(index: Any | None, params: SearchParams, new: np.ndarray, requested: 
         return faiss.IndexFlatIP(dimension), SearchParams()
     if not stored:  # a first write: no copy of what may be millions of rows
         return build(new, kind, seed=seed)
-    return build(np.vstack([index.reconstruct_n(0, stored), np.asarray(new, np.float32)]), kind, seed=seed)
+    stacked = np.vstack([index.reconstruct_n(0, stored), np.asarray(new, np.float32)])
+    index.reset()  # its rows are copied out: free them before the new structure is filled (one copy less at peak)
+    return build(stacked, kind, seed=seed)
 
 
 def tune_nprobe(index: Any, vectors: np.ndarray | None, *, target: float = TARGET_RECALL, sample: int = 256,
