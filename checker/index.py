@@ -241,14 +241,8 @@ class Index:
 
     def _rows_of(self, report_ids: set[str]) -> set[int]:
         """Rows of the claims of ``report_ids`` (by the report_id index: no scan of all claims)."""
-        rows: set[int] = set()
-        wanted = sorted(report_ids)
         with self._connect() as db:
-            for start in range(0, len(wanted), 500):  # SQLite caps bound parameters
-                part = wanted[start:start + 500]
-                rows.update(r for (r,) in db.execute(
-                    f"SELECT row FROM claims WHERE report_id IN ({','.join('?' * len(part))})", part))
-        return rows
+            return {r for (r,) in _select_in(db, "SELECT row FROM claims", "report_id", sorted(report_ids))}
 
     def documents(self, ids: set[str] | None = None) -> list[Document]:
         """Every stored report, or those whose id is in ``ids``."""

@@ -96,11 +96,9 @@ def amount_column() -> Any:
 
     class Amount(ProgressColumn):
         def render(self, task: Any) -> Text:
-            total = task.total
-            if task.description in BYTE_STAGES:
-                return Text(f"{decimal(int(task.completed))}/{decimal(int(total)) if total else '?'}",
-                            style="progress.download")
-            return Text(f"{int(task.completed)}/{int(total) if total else '?'}", style="progress.download")
+            show = decimal if task.description in BYTE_STAGES else str
+            total = show(int(task.total)) if task.total else "?"
+            return Text(f"{show(int(task.completed))}/{total}", style="progress.download")
 
     return Amount()
 
