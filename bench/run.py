@@ -31,6 +31,11 @@ Sections and their JSON keys (stable; a figure that does not apply is null):
   the largest index and searching it, per stored claim: the FAISS file is memory-mapped),
   ``rss_bytes_per_claim_all_vectors`` (after also loading every vector, as all-pairs discovery does),
   ``disk_bytes_per_claim``.
+- ``commit``: one chunk of ``claims_added`` synthetic claims committed into the largest index (1M; quick: 50k, IVF
+  at both), measured in a fresh process by ``bench/commit.py`` (its docstring has the keys): ``disk`` (checker's
+  commit, written on disk) and ``in_memory`` (the stored index loaded, extended and written whole, as IVF commits
+  were before), each with ``seconds``, ``peak_anon_bytes`` and ``anon_bytes_per_stored_claim``; ``memory_ratio``
+  (in-memory peak / disk peak).
 """
 
 from __future__ import annotations
@@ -76,15 +81,19 @@ def synthetic_vectors(n: int, d: int, seed: int = 0) -> np.ndarray:
     return out
 
 
-def write_synthetic_index(folder: Path, vectors: np.ndarray, model_id: str, per_doc: int = 20) -> float:
-    """An index of template claims over ``vectors``; returns seconds taken."""
+def write_synthetic_index(folder: Path, vectors: np.ndarray, model_id: str, per_doc: int = 20, first: int = 0
+                          ) -> float:
+    """An index of template claims over ``vectors`` (added to it if it exists); returns seconds taken.
+
+    ``first`` numbers the first report, so that a later call adds reports instead of repeating them.
+    """
     from checker.claims import Attribution, Claim
     from checker.index import Index
     from checker.ingest import Document
 
     start = time.perf_counter()
     docs, claims = [], []
-    for d in range(len(vectors) // per_doc):
+    for d in range(first, first + len(vectors) // per_doc):
         lines = [f"ذكرت وكالة رقم {d} أن الشحنة {d}-{k} وصلت إلى الميناء {k} صباح اليوم." for k in range(per_doc)]
         text = "\n".join(lines)
         doc = Document(f"doc{d:08d}", f"synthetic/{d}.txt", f"t{d}", text, f"وكالة {d}")
@@ -243,6 +252,17 @@ def memory(path: Path) -> dict:
             "disk_bytes_per_claim": info.disk_bytes_per_claim}
 
 
+def commit(path: Path, claims: int) -> dict:
+    """One commit into the index at ``path``, on disk and in memory, each in a fresh process (bench/commit.py)."""
+    out = {}
+    for mode, flags in (("disk", []), ("in_memory", ["--in-memory"])):
+        done = subprocess.run([sys.executable, str(ROOT / "bench" / "commit.py"), str(path), "--claims", str(claims),
+                               "--format", "json", *flags], capture_output=True, text=True, check=True)
+        out[mode] = json.loads(done.stdout.splitlines()[-1])
+    out["memory_ratio"] = round(out["in_memory"]["peak_anon_bytes"] / max(1, out["disk"]["peak_anon_bytes"]), 1)
+    return out
+
+
 def run(quick: bool) -> dict:
     """Every section; ``quick`` shrinks sizes so the whole run takes under two minutes."""
     started = time.perf_counter()
@@ -264,6 +284,7 @@ def run(quick: bool) -> dict:
         result["check_latency_ratio"] = round(result["check_latency"][-1]["best_s"]
                                               / result["check_latency"][1]["best_s"], 2)
         timed("memory", lambda: memory(Path(tmp) / f"idx{sizes[-1]}"))
+        timed("commit", lambda: commit(Path(tmp) / f"idx{sizes[-1]}", 5_000 if quick else 20_000))
     timed("all_pairs", lambda: all_pairs(10_000 if quick else 100_000))
     timed("ivf_real", lambda: ivf_real(embedder, 200 if quick else 3000))
     result["machine"]["load_after"] = round(os.getloadavg()[0], 2)

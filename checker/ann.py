@@ -18,7 +18,8 @@ vectors reaches the target.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator
+import os
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -146,19 +147,116 @@ def extend(index: Any | None, params: SearchParams, new: np.ndarray, requested: 
     return build(stacked, kind, seed=seed)
 
 
+def extend_file(source: Path | None, params: SearchParams, stored: int, new: np.ndarray, requested: str,
+                dimension: int, target: Path, *, seed: int = 0) -> SearchParams | None:
+    """Write ``target``: the index file ``source`` (``stored`` rows) with ``new`` rows after them, without loading it.
+
+    The on-disk counterpart of :func:`extend`, with the same results. A flat file is copied and
+    appended to; an IVF file's lists are copied one by one with the new rows added
+    (:mod:`checker.faiss_files`); a retrain (IVF grown :data:`RETRAIN_GROWTH`-fold, or a flat index
+    grown past :data:`FLAT_LIMIT`) reads the stored rows in blocks, three times: for the k-means
+    sample, to assign cells, to write. Memory holds ``new``, a block of stored rows and, while
+    retraining, the training sample (40 rows a cell, ~160·√n) and 4 bytes a row for its cell.
+
+    Returns:
+        The written file's search parameters; None, having written nothing, when ``source`` is
+        not laid out as expected or an IVF index becomes flat: the caller loads it with :func:`extend`.
+    """
+    from . import faiss_files as files
+
+    new = np.ascontiguousarray(new, dtype=np.float32).reshape(-1, dimension)
+    total = stored + len(new)
+    kind = choose_kind(requested, total)
+    if source is None or not stored:
+        import faiss
+
+        index, params = build(new, kind, seed=seed) if len(new) else (faiss.IndexFlatIP(dimension), SearchParams())
+        faiss.write_index(index, str(target))
+        with open(target, "rb") as handle:
+            os.fsync(handle.fileno())
+        return params
+    if kind == params.kind == "flat":
+        return SearchParams() if files.append_flat(source, target, new, dimension) else None
+    regrown = kind == "ivf" and total > RETRAIN_GROWTH * max(params.trained_on, 1)
+    if kind == params.kind == "ivf" and not regrown:
+        layout = files.ivf_layout(source, dimension)
+        if layout is None or layout.rows != stored:
+            return None
+        layout = files.append_ivf(source, target, new, _assign(new, layout.centroids(source)))
+        nprobe, recall = _tune_file(target, layout, seed=seed, start=params.nprobe)
+        return SearchParams("ivf", layout.nlist, nprobe, recall, params.trained_on)
+    old_rows = _stored_rows(source, params, stored, dimension) if kind == "ivf" and total >= 2 else None
+    if old_rows is None:
+        return None
+
+    def rows(start: int, stop: int) -> np.ndarray:
+        parts = ([old_rows(start, min(stop, stored))] if start < stored else []) + \
+            ([new[max(start, stored) - stored:stop - stored]] if stop > stored else [])
+        return parts[0] if len(parts) == 1 else np.vstack(parts)
+
+    return _build_file(rows, total, target, seed=seed)
+
+
+def _stored_rows(source: Path, params: SearchParams, stored: int, dimension: int
+                 ) -> Callable[[int, int], np.ndarray] | None:
+    """Reads rows ``[start, stop)`` of an index file in row order, or None if its layout is not the expected one."""
+    from . import faiss_files as files
+
+    if params.kind == "flat":
+        return files.flat_blocks(source, dimension) if files.flat_rows(source, dimension) == stored else None
+    layout = files.ivf_layout(source, dimension)
+    if layout is None or layout.rows != stored:
+        return None
+    index = read(source, params)  # memory-mapped lists; the direct map finds each row
+    return lambda start, stop: index.reconstruct_n(start, stop - start)
+
+
+def _build_file(rows: Callable[[int, int], np.ndarray], n: int, target: Path, *, seed: int = 0,
+                block: int = 65536) -> SearchParams:
+    """:func:`build` of ``n`` rows read in blocks, written to ``target``: the same cells, lists and ids."""
+    from . import faiss_files as files
+
+    nlist = nlist_for(n)
+    rng = np.random.default_rng(seed)
+    picks = np.sort(rng.choice(n, min(n, 40 * nlist), replace=False))
+    sample = np.vstack([rows(s, min(n, s + block))[picks[(picks >= s) & (picks < s + block)] - s]
+                        for s in range(0, n, block)])
+    centroids = _kmeans(sample, nlist, rng)
+    del sample
+    cells = np.concatenate([_assign(rows(s, min(n, s + block)), centroids).astype(np.int32)
+                            for s in range(0, n, block)])
+    layout = files.write_ivf(target, rows, n, centroids, cells, 1, block=block)
+    nprobe, recall = _tune_file(target, layout, seed=seed)
+    return SearchParams("ivf", nlist, nprobe, recall, n)
+
+
+def _tune_file(target: Path, layout: Any, *, seed: int, start: int = 1) -> tuple[int, float]:
+    """:func:`tune_nprobe` on an IVF file (exact answers from a block-wise read of its lists); stores the result."""
+    from . import faiss_files as files
+
+    index = read(target, SearchParams("ivf", layout.nlist, 1))
+    nprobe, recall = tune_nprobe(index, None, seed=seed, start=start,
+                                 exact_top=lambda q, k: _top_of_blocks(q, files.iter_lists(target, layout), k))
+    files.set_nprobe(target, nprobe)
+    return nprobe, recall
+
+
 def tune_nprobe(index: Any, vectors: np.ndarray | None, *, target: float = TARGET_RECALL, sample: int = 256,
-                seed: int = 0, start: int = 1) -> tuple[int, float]:
+                seed: int = 0, start: int = 1, exact_top: Callable[[np.ndarray, int], tuple[np.ndarray, np.ndarray]]
+                | None = None) -> tuple[int, float]:
     """The smallest power-of-two ``nprobe`` whose recall@10 (self excluded) reaches ``target``.
 
-    Queries are a seeded sample of stored vectors; the exact answer is one product with
-    ``vectors``, or (``vectors=None``, when appending) a scan of every cell.
+    Queries are a seeded sample of stored vectors; the exact answer is ``exact_top(queries, k)``,
+    one product with ``vectors``, or (both None) a scan of every cell.
     """
     n = index.ntotal
     rng = np.random.default_rng(seed)
     rows = np.sort(rng.choice(n, min(n, sample), replace=False))
     queries = vectors[rows] if vectors is not None else np.vstack([index.reconstruct(int(r)) for r in rows])
     k = min(11, n)
-    if vectors is not None:
+    if exact_top is not None:
+        exact_scores, exact = exact_top(queries, k)
+    elif vectors is not None:
         exact_scores, exact = _top_blocks(queries, vectors, k)
     else:  # scanning every cell is exact and needs no second copy of the vectors
         index.nprobe = index.nlist
@@ -296,11 +394,19 @@ def _top(scores: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
 
 def _top_blocks(queries: np.ndarray, vectors: np.ndarray, k: int, block: int = 65536) -> tuple[np.ndarray, np.ndarray]:
     """:func:`_top` of ``queries @ vectors.T`` computed over blocks of ``vectors`` (memory: queries × block)."""
-    best_scores, best_ids = _top(queries @ vectors[:block].T, k)
-    for start in range(block, len(vectors), block):
-        scores, ids = _top(queries @ vectors[start:start + block].T, k)
+    return _top_of_blocks(queries, ((vectors[s:s + block], np.arange(s, min(len(vectors), s + block)))
+                                    for s in range(0, len(vectors), block)), k)
+
+
+def _top_of_blocks(queries: np.ndarray, blocks: Iterable[tuple[np.ndarray, np.ndarray]], k: int
+                   ) -> tuple[np.ndarray, np.ndarray]:
+    """The ``k`` best ``(scores, ids)`` of each query over ``(vectors, ids)`` blocks, merged block by block."""
+    best_scores = np.full((len(queries), k), -np.inf, np.float32)
+    best_ids = np.full((len(queries), k), -1, np.int64)
+    for vectors, ids in blocks:
+        scores, at = _top(queries @ vectors.T, k)
         merged_scores = np.hstack([best_scores, scores])
-        merged_ids = np.hstack([best_ids, np.where(ids >= 0, ids + start, -1)])
+        merged_ids = np.hstack([best_ids, np.where(at >= 0, ids[np.maximum(at, 0)], -1)])
         best_scores, at = _top(merged_scores, k)
         best_ids = np.take_along_axis(merged_ids, np.maximum(at, 0), axis=1)
     return best_scores, best_ids

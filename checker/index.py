@@ -16,20 +16,18 @@ readers that opened it; a reader that was slower than two writes reads the
 manifest again). Nothing executable (no pickle) is ever loaded.
 
 Memory per write: the next generation's SQLite file is a page-by-page copy of
-the current one plus the new rows, and a flat FAISS file is copied and appended
-to on disk, so neither loads what is stored. An IVF index is loaded whole,
-extended and written (:func:`checker.ann.extend`), so a write into it holds
-4 × dimension bytes per stored claim (more while its cells are retrained). The
-manifest lists every report's content hash (~20 bytes a report).
+the current one plus the new rows, and the FAISS file is written on disk from
+the current one plus the new vectors (:func:`checker.ann.extend_file`: a flat
+file is appended to, an IVF file's lists are copied one by one, a retrain reads
+the stored vectors in blocks), so neither loads what is stored. The manifest
+lists every report's content hash (~20 bytes a report).
 """
 
 from __future__ import annotations
 
 import json
 import os
-import shutil
 import sqlite3
-import struct
 import tempfile
 import time
 from dataclasses import dataclass
@@ -41,6 +39,7 @@ import numpy as np
 from . import ann
 from .claims import Attribution, Claim
 from .errors import IndexStoreError
+from .faiss_files import flat_rows
 from .ingest import Document
 
 SCHEMA_VERSION = 1
@@ -151,7 +150,7 @@ class Index:
         try:
             rows = self._count("SELECT COUNT(*) FROM claims")
             # a flat file's header gives its rows; loading it would read every vector (FAISS maps only IVF lists)
-            stored = _flat_rows(self.path / self.manifest["files"]["vectors"], self.manifest["dimension"]) \
+            stored = flat_rows(self.path / self.manifest["files"]["vectors"], self.manifest["dimension"]) \
                 if self.search_params.kind == "flat" else None
             if stored is None:
                 stored = self.faiss_index().ntotal
@@ -398,64 +397,24 @@ def _write_vectors(old: Index | None, new: np.ndarray, index_type: str, dimensio
                    ) -> ann.SearchParams:
     """Write the next generation's FAISS file: the old rows and ``new`` after them; returns its search parameters.
 
-    A flat index that stays flat is copied and appended to on disk, so memory holds only ``new``;
-    anything else (IVF, or a change of kind) is loaded whole and extended by :func:`ann.extend`.
+    Written on disk by :func:`ann.extend_file`, so memory holds ``new``, not what is stored; a file
+    it cannot stream (a layout from another FAISS version, or IVF turned flat) is loaded whole and
+    extended by :func:`ann.extend`.
     """
     import faiss
 
     old_file = old.path / old.manifest["files"]["vectors"] if old else None
-    if old and old.search_params.kind == "flat" and ann.choose_kind(index_type, old.manifest["claims"] + len(new)) \
-            == "flat" and _append_flat(old_file, target, new, dimension):
-        return ann.SearchParams()
-    previous = ann.read(old_file, old.search_params, mmap=False) if old else None
-    faiss_index, params = ann.extend(previous, old.search_params if old else ann.SearchParams(), new,
-                                     index_type, dimension)
+    old_params = old.search_params if old else ann.SearchParams()
+    params = ann.extend_file(old_file, old_params, old.manifest["claims"] if old else 0, new, index_type,
+                             dimension, target)
+    if params is not None:
+        return params
+    stored = ann.read(old_file, old_params, mmap=False) if old_file else None
+    faiss_index, params = ann.extend(stored, old_params, new, index_type, dimension)
     faiss.write_index(faiss_index, str(target))
     with open(target, "rb") as handle:
         os.fsync(handle.fileno())
     return params
-
-
-# FAISS's file layout of an IndexFlatIP: fourcc, dimension, rows, two unused fields, is_trained, metric (0 is
-# inner product), float count; then rows × dimension float32. Checked field by field before it is relied on.
-_FLAT_HEADER = struct.Struct("<4siqqq?iQ")
-_FLAT_FIXED = (b"IxFI", 1 << 20, 1 << 20, True, 0)
-
-
-def _flat_rows(file: Path, dimension: int) -> int | None:
-    """Rows of a FAISS ``IndexFlatIP`` file of ``dimension``, from its header; None if not laid out as expected."""
-    try:
-        with open(file, "rb") as handle:
-            head = handle.read(_FLAT_HEADER.size)
-            size = os.fstat(handle.fileno()).st_size
-    except OSError:
-        return None
-    if len(head) != _FLAT_HEADER.size:
-        return None
-    fourcc, d, rows, unused_a, unused_b, trained, metric, floats = _FLAT_HEADER.unpack(head)
-    if (fourcc, unused_a, unused_b, trained, metric) != _FLAT_FIXED or d != dimension or floats != rows * d \
-            or size != _FLAT_HEADER.size + 4 * floats:
-        return None
-    return rows
-
-
-def _append_flat(source: Path, target: Path, new: np.ndarray, dimension: int) -> bool:
-    """Write ``target`` as flat index ``source`` with ``new`` rows appended, without loading ``source``.
-
-    Returns False, writing nothing, when ``source`` is not laid out as :func:`_flat_rows` expects.
-    """
-    rows = _flat_rows(source, dimension)
-    if rows is None:
-        return False
-    shutil.copyfile(source, target)  # the kernel copies; the stored vectors never pass through memory here
-    total = rows + len(new)
-    with open(target, "r+b") as handle:
-        handle.write(_FLAT_HEADER.pack(*_FLAT_FIXED[:1], dimension, total, *_FLAT_FIXED[1:], total * dimension))
-        handle.seek(0, os.SEEK_END)
-        handle.write(np.ascontiguousarray(new, dtype="<f4").data)  # the array's own buffer, not a bytes copy
-        handle.flush()
-        os.fsync(handle.fileno())
-    return True
 
 
 def _select_in(db: sqlite3.Connection, sql: str, column: str, values: list) -> list[tuple]:

@@ -14,7 +14,8 @@ from checker import ann, api, build
 from checker.api import build_index
 from checker.build import write_chunked
 from checker.errors import NoReportsError
-from checker.index import Index, _append_flat, _flat_rows
+from checker.faiss_files import append_flat, flat_rows
+from checker.index import Index
 from checker.ingest import iter_reports, read_paths, scan
 from tests.conftest import FakeEmbedder
 
@@ -243,15 +244,15 @@ def test_appending_to_a_flat_file_gives_the_file_faiss_writes(tmp_path):
         index = faiss.IndexFlatIP(8)
         index.add(start)
         faiss.write_index(index, str(tmp_path / "old.faiss"))
-        assert _flat_rows(tmp_path / "old.faiss", 8) == len(start) and _flat_rows(tmp_path / "old.faiss", 9) is None
-        assert _append_flat(tmp_path / "old.faiss", tmp_path / "new.faiss", more, 8)
+        assert flat_rows(tmp_path / "old.faiss", 8) == len(start) and flat_rows(tmp_path / "old.faiss", 9) is None
+        assert append_flat(tmp_path / "old.faiss", tmp_path / "new.faiss", more, 8)
         index.add(more)
         faiss.write_index(index, str(tmp_path / "faiss.faiss"))
         assert (tmp_path / "new.faiss").read_bytes() == (tmp_path / "faiss.faiss").read_bytes()
     ivf, _ = ann.build(rng.standard_normal((200, 8)).astype(np.float32), "ivf")
     faiss.write_index(ivf, str(tmp_path / "ivf.faiss"))
-    assert _flat_rows(tmp_path / "ivf.faiss", 8) is None
-    assert not _append_flat(tmp_path / "ivf.faiss", tmp_path / "no.faiss", more, 8)
+    assert flat_rows(tmp_path / "ivf.faiss", 8) is None
+    assert not append_flat(tmp_path / "ivf.faiss", tmp_path / "no.faiss", more, 8)
     assert not (tmp_path / "no.faiss").exists()
 
 
