@@ -30,7 +30,10 @@ from .index import MANIFEST, Index
 from .ingest import Document
 
 Progress = Callable[[int, int], None]
-CHUNK_CLAIMS = 2000  #: claims per commit at least; commits also grow with the index (10%) so rewrites stay linear
+CHUNK_CLAIMS = 2000  #: claims per commit at least; commits also grow with the index (10%), so rewrites stay few
+#: claims per commit at most: holds a chunk to ~300 MB of vectors and claims at 384 dimensions. A commit copies
+#: the stored files (~2 kB a claim), small beside encoding the chunk (200k claims: ~10 min with the default encoder).
+CHUNK_MAX_CLAIMS = 200_000
 EMBED_SLICE = 256  #: claims embedded between progress calls
 
 
@@ -48,14 +51,16 @@ def build_name(inputs: str, add: bool, model_id: str) -> str:
 
 
 def write_chunked(path: str | Path, documents: Iterable[Document], embedder: Embedder, *, add: bool = False,
-                  index_type: str = "auto", chunk_claims: int = CHUNK_CLAIMS, progress: Progress | None = None,
+                  index_type: str = "auto", chunk_claims: int = CHUNK_CLAIMS,
+                  chunk_max_claims: int = CHUNK_MAX_CLAIMS, progress: Progress | None = None,
                   building: str | None = None, total: int | None = None,
                   position: Callable[[], int] | None = None) -> Index:
     """Claim, embed and store ``documents`` in ``path``, committing a generation per chunk.
 
-    Memory holds one chunk of reports, claims and vectors (a chunk grows to 10% of the index), the ids
-    of the stored reports, and what a commit needs (:mod:`checker.index`: nothing stored for a flat
-    index, the vectors for an IVF one); ``documents`` may be a generator, read as the chunks fill.
+    Memory holds one chunk of reports, claims and vectors (a chunk grows to 10% of the index, up to
+    ``chunk_max_claims``), the ids of the stored reports, and what a commit needs (:mod:`checker.index`:
+    a block of stored vectors at a time, never all of them); ``documents`` may be a generator, read as
+    the chunks fill.
 
     Args:
         path: the index folder.
@@ -66,8 +71,10 @@ def write_chunked(path: str | Path, documents: Iterable[Document], embedder: Emb
             index is replaced, unless it holds an interrupted build of the same name (``building``),
             which is resumed. Defaults to False.
         index_type: ``auto``, ``flat`` or ``ivf``. Defaults to ``auto``.
-        chunk_claims: claims embedded before a commit (at least; commits grow with the index).
+        chunk_claims: claims embedded before a commit (at least; commits grow with the index, 10% of it).
             Lower it to commit more often and hold less in memory, raise it for fewer rewrites. Defaults to 2000.
+        chunk_max_claims: the most claims a commit grows to. Memory holds one chunk, and each commit
+            copies the stored files, so lower it to hold less, raise it to copy less often. Defaults to 200,000.
         progress: called as ``progress(done, total)`` after each embedded slice, and once at the end.
         building: names this build in the manifest until its last chunk, so running it again resumes.
             Defaults to :func:`fingerprint` of the reports for a list; for any other iterable a fresh
@@ -98,9 +105,11 @@ def write_chunked(path: str | Path, documents: Iterable[Document], embedder: Emb
         progress = lambda done, whole: report(min(done, whole), whole)  # noqa: E731
     stored = existing.manifest["claims"] if existing else 0
     replace, before, index = not resume, 0, existing
-    # late binding is the point: each chunk is sized from the index as it stands after the last commit
-    fresh = _fresh(documents, known, position)
-    for chunk, claims, ends, marks, last in _chunks(fresh, lambda: max(chunk_claims, stored // 10)):  # noqa: B023
+
+    def chunk_size() -> int:  # read as each chunk fills: sized from the index as it stands after the last commit
+        return max(chunk_claims, min(stored // 10, chunk_max_claims))
+
+    for chunk, claims, ends, marks, last in _chunks(_fresh(documents, known, position), chunk_size):
         vectors = _embed(embedder, claims, ends, marks, before, total, progress)
         index = Index.write(path, embedder.model_id, chunk, claims, vectors, replace=replace,
                             index_type=index_type, building=None if last else building)

@@ -216,6 +216,22 @@ def test_a_streamed_build_holds_one_chunk_at_a_time(tmp_path, monkeypatch):
     assert index.manifest.get("building") is None
 
 
+def test_commits_grow_with_the_index_up_to_the_cap(tmp_path, monkeypatch):
+    docs = _corpus(tmp_path / "r", 300)  # two claims a report
+    write, claims_at_commit = Index.write, []
+
+    def recording_write(*args, **kwargs):
+        claims_at_commit.append(len(args[3]))
+        return write(*args, **kwargs)
+
+    monkeypatch.setattr(Index, "write", staticmethod(recording_write))
+    write_chunked(tmp_path / "idx", docs, FakeEmbedder(), chunk_claims=4, chunk_max_claims=30)
+    assert sum(claims_at_commit) == 600
+    grown = [n for n in claims_at_commit if n > 5]
+    assert grown and max(claims_at_commit) <= 31  # the cap, plus the claims of the report that crossed it
+    assert claims_at_commit[:3] == [4, 4, 4] and claims_at_commit[-2] >= 30  # 10% of a growing index, then capped
+
+
 def test_a_generator_without_a_name_does_not_resume_another_build(tmp_path):
     docs = _corpus(tmp_path / "r", 30)
     with pytest.raises(Interrupted):
