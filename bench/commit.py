@@ -1,6 +1,6 @@
 """Memory and time of one commit (one chunk of ``index build`` or ``index add``) into a stored index.
 
-Usage: .venv/bin/python bench/commit.py INDEX [--claims N] [--in-memory] [--format json]
+Usage: .venv/bin/python bench/commit.py INDEX [--claims N] [--in-memory] [--retrain] [--format json]
 
 Adds ``N`` synthetic claims (default 20,000) to the index at INDEX, as a chunk of a build does, and
 prints: ``claims_stored`` (before the commit), ``claims_added``, ``index_type`` (after), ``retrained``,
@@ -8,6 +8,8 @@ prints: ``claims_stored`` (before the commit), ``claims_added``, ``index_type`` 
 held before the commit, sampled every 5 ms; memory-mapped file pages are page cache and not counted),
 ``anon_bytes_per_stored_claim`` and ``mode`` (``disk``: checker's commit; ``in-memory``: the stored index
 loaded, extended and written whole, as commits into an IVF index did before). The index keeps the claims.
+``--retrain`` first lowers the manifest's ``trained_on`` so that this commit retrains the IVF cells, as the
+commit after 4× growth does (a benchmark device: the index stays valid, it is only retrained earlier).
 """
 
 from __future__ import annotations
@@ -54,12 +56,16 @@ class PeakSampler:
         self.peak = max(self.peak, rss_anon())
 
 
-def commit(path: Path, claims: int, in_memory: bool = False) -> dict:
+def commit(path: Path, claims: int, in_memory: bool = False, retrain: bool = False) -> dict:
     """One commit of ``claims`` synthetic claims into the index at ``path``; the figures the module docstring lists."""
     from bench.run import synthetic_vectors, write_synthetic_index
     from checker import ann
-    from checker.index import Index
+    from checker.index import MANIFEST, Index
 
+    if retrain:
+        manifest = json.loads((path / MANIFEST).read_text(encoding="utf-8"))
+        manifest["search"]["trained_on"] = manifest["claims"] // (2 * ann.RETRAIN_GROWTH)
+        (path / MANIFEST).write_text(json.dumps(manifest), encoding="utf-8")
     before = Index.open(path)
     stored, params, model_id = before.info().claims, before.search_params, before.model_id
     vectors = synthetic_vectors(claims, before.manifest["dimension"], seed=stored)
@@ -85,9 +91,10 @@ def main() -> None:
     parser.add_argument("index", type=Path)
     parser.add_argument("--claims", type=int, default=20_000)
     parser.add_argument("--in-memory", action="store_true", help="load the stored index whole (the old commit)")
+    parser.add_argument("--retrain", action="store_true", help="make this commit retrain the IVF cells")
     parser.add_argument("--format", choices=["text", "json"], default="text")
     args = parser.parse_args()
-    result = commit(args.index, args.claims, args.in_memory)
+    result = commit(args.index, args.claims, args.in_memory, args.retrain)
     print(json.dumps(result) if args.format == "json" else ", ".join(f"{k}={v}" for k, v in result.items()))
 
 

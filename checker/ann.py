@@ -412,10 +412,11 @@ def _top_of_blocks(queries: np.ndarray, blocks: Iterable[tuple[np.ndarray, np.nd
     return best_scores, best_ids
 
 
-def _assign(vectors: np.ndarray, centroids: np.ndarray, block: int = 16384) -> np.ndarray:
-    """Nearest centroid of each row, in blocks."""
+def _assign(vectors: np.ndarray, centroids: np.ndarray, scores: int = 1 << 23) -> np.ndarray:
+    """Nearest centroid of each row, in blocks of rows holding about ``scores`` scores (32 MB) at a time."""
+    block = max(256, scores // max(1, len(centroids)))
     return np.concatenate([np.argmax(vectors[s:s + block] @ centroids.T, axis=1)
-                           for s in range(0, len(vectors), block)]).astype(np.int64)
+                           for s in range(0, len(vectors), block)] or [np.zeros(0, np.int64)]).astype(np.int64)
 
 
 def _kmeans(sample: np.ndarray, k: int, rng: np.random.Generator, niter: int = 10) -> np.ndarray:

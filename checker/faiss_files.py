@@ -236,21 +236,34 @@ def set_nprobe(file: Path, nprobe: int) -> None:
 
 
 def iter_lists(file: Path, layout: IvfLayout, block: int = 8192) -> Iterator[tuple[np.ndarray, np.ndarray]]:
-    """``(vectors, row ids)`` of an IVF file's lists, read in file order about ``block`` rows at a time."""
-    at, c = layout.list_offsets(), 0
-    while c < layout.nlist:
-        stop = c + 1
-        while stop < layout.nlist and layout.sizes[c:stop + 1].sum() <= block:
-            stop += 1
-        vectors, ids = [], []
-        for cell in range(c, stop):
-            m = int(layout.sizes[cell])
-            if m:
-                vectors.append(np.fromfile(file, "<f4", m * layout.dimension, offset=int(at[cell])))
-                ids.append(np.fromfile(file, "<i8", m, offset=int(at[cell]) + m * layout.code_size))
-        if vectors:
-            yield np.concatenate(vectors).reshape(-1, layout.dimension), np.concatenate(ids)
-        c = stop
+    """``(vectors, row ids)`` of an IVF file's lists in file order, at most ``block`` rows at a time.
+
+    Small lists are read together and a list longer than ``block`` in pieces, so memory stays one block.
+    """
+    at, pending, held = layout.list_offsets(), [], 0
+    for cell in np.flatnonzero(layout.sizes):
+        m = int(layout.sizes[cell])
+        for first in range(0, m, block):
+            count = min(block, m - first)
+            if held + count > block and pending:
+                yield _read_spans(file, layout, pending)
+                pending, held = [], 0
+            pending.append((int(at[cell]), m, first, count))
+            held += count
+    if pending:
+        yield _read_spans(file, layout, pending)
+
+
+def _read_spans(file: Path, layout: IvfLayout, spans: list[tuple[int, int, int, int]]) -> tuple[np.ndarray, np.ndarray]:
+    """Vectors and ids of ``(list offset, list size, first row, rows)`` spans of an IVF file's lists."""
+    d, vectors, ids = layout.dimension, [], []
+    with open(file, "rb") as handle:
+        for offset, size, first, count in spans:
+            handle.seek(offset + first * layout.code_size)
+            vectors.append(np.fromfile(handle, "<f4", count * d))
+            handle.seek(offset + size * layout.code_size + 8 * first)
+            ids.append(np.fromfile(handle, "<i8", count))
+    return np.concatenate(vectors).reshape(-1, d), np.concatenate(ids)
 
 
 def _unpack_sizes(list_type: bytes, packed: np.ndarray, nlist: int) -> np.ndarray | None:

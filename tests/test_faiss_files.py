@@ -60,10 +60,12 @@ def test_an_ivf_file_written_from_row_blocks_is_the_file_faiss_writes(tmp_path, 
                           cells.astype(np.int32), index.nprobe, block=block)
     assert (tmp_path / "ours.faiss").read_bytes() == _faiss_bytes(index, tmp_path / "faiss.faiss")
     layout = faiss_files.ivf_layout(tmp_path / "ours.faiss", 32)
-    seen = {}
-    for rows, ids in faiss_files.iter_lists(tmp_path / "ours.faiss", layout, block=300):
-        seen.update(zip(ids.tolist(), rows))
-    assert sorted(seen) == list(range(2500)) and all(np.array_equal(seen[i], vectors[i]) for i in (0, 1234, 2499))
+    for piece in (7, 300):  # lists of ~50 rows: cut into pieces, and read several at a time
+        seen = {}
+        for rows, ids in faiss_files.iter_lists(tmp_path / "ours.faiss", layout, block=piece):
+            assert len(rows) <= piece
+            seen.update(zip(ids.tolist(), rows))
+        assert sorted(seen) == list(range(2500)) and all(np.array_equal(seen[i], vectors[i]) for i in seen)
 
 
 def test_files_of_another_layout_are_refused_and_nothing_is_written(tmp_path):
