@@ -212,15 +212,21 @@ def _stored_rows(source: Path, params: SearchParams, stored: int, dimension: int
 
 
 def _build_file(rows: Callable[[int, int], np.ndarray], n: int, target: Path, *, seed: int = 0,
-                block: int = 65536) -> SearchParams:
+                block: int = 16384) -> SearchParams:
     """:func:`build` of ``n`` rows read in blocks, written to ``target``: the same cells, lists and ids."""
     from . import faiss_files as files
 
     nlist = nlist_for(n)
     rng = np.random.default_rng(seed)
     picks = np.sort(rng.choice(n, min(n, 40 * nlist), replace=False))
-    sample = np.vstack([rows(s, min(n, s + block))[picks[(picks >= s) & (picks < s + block)] - s]
-                        for s in range(0, n, block)])
+    sample, taken = None, 0
+    for start in range(0, n, block):  # filled in place: a list of pieces and their stack would hold it twice
+        part = rows(start, min(n, start + block))
+        mine = picks[(picks >= start) & (picks < start + len(part))] - start
+        if sample is None:
+            sample = np.empty((len(picks), part.shape[1]), np.float32)
+        sample[taken:taken + len(mine)] = part[mine]
+        taken += len(mine)
     centroids = _kmeans(sample, nlist, rng)
     del sample
     cells = np.concatenate([_assign(rows(s, min(n, s + block)), centroids).astype(np.int32)
@@ -424,10 +430,10 @@ def _kmeans(sample: np.ndarray, k: int, rng: np.random.Generator, niter: int = 1
     centroids = sample[rng.choice(len(sample), k, replace=False)].copy()
     for _ in range(niter):
         assign = _assign(sample, centroids)
-        order = np.argsort(assign, kind="stable")
-        cells, starts = np.unique(assign[order], return_index=True)
-        sums = np.add.reduceat(sample[order], starts, axis=0)
-        centroids[cells] = sums / np.maximum(np.linalg.norm(sums, axis=1, keepdims=True), 1e-12)
+        sums = np.zeros_like(centroids)
+        np.add.at(sums, assign, sample)  # in place: no sorted copy of the sample (~250 MB at 1M claims)
+        cells = np.unique(assign)
+        centroids[cells] = sums[cells] / np.maximum(np.linalg.norm(sums[cells], axis=1, keepdims=True), 1e-12)
     return np.ascontiguousarray(centroids, dtype=np.float32)
 
 

@@ -182,7 +182,7 @@ def append_ivf(source: Path, target: Path, new: np.ndarray, cells: np.ndarray) -
 
 
 def write_ivf(target: Path, rows: RowBlocks, n: int, centroids: np.ndarray, cells: np.ndarray, nprobe: int,
-              block: int = 65536) -> IvfLayout:
+              block: int = 16384) -> IvfLayout:
     """Write an ``IndexIVFFlat`` file of ``n`` rows, row ``i`` in list ``cells[i]``, reading rows in blocks.
 
     Rows are placed in their lists in row order (what ``index.add`` of all rows in one call gives).
@@ -195,7 +195,7 @@ def write_ivf(target: Path, rows: RowBlocks, n: int, centroids: np.ndarray, cell
         centroids: ``(nlist, d)`` list centroids.
         cells: ``(n,)`` list of each row.
         nprobe: stored in the header (searching sets its own).
-        block: rows read at a time. Defaults to 65536 (96 MB at 384 dimensions).
+        block: rows read at a time. Defaults to 16384 (24 MB at 384 dimensions).
     """
     nlist, d = centroids.shape
     sizes = np.bincount(cells, minlength=nlist).astype(np.int64)
