@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import math
 import os
+import shutil
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -164,7 +165,8 @@ def extend_file(source: Path | None, params: SearchParams, stored: int, new: np.
     """
     from . import faiss_files as files
 
-    new = np.ascontiguousarray(new, dtype=np.float32).reshape(-1, dimension)
+    new = np.ascontiguousarray(new, dtype=np.float32).reshape(len(new), -1) if len(new) else \
+        np.zeros((0, dimension), np.float32)
     total = stored + len(new)
     kind = choose_kind(requested, total)
     if source is None or not stored:
@@ -179,6 +181,9 @@ def extend_file(source: Path | None, params: SearchParams, stored: int, new: np.
         return SearchParams() if files.append_flat(source, target, new, dimension) else None
     regrown = kind == "ivf" and total > RETRAIN_GROWTH * max(params.trained_on, 1)
     if kind == params.kind == "ivf" and not regrown:
+        if not len(new):  # nothing to add: the same file
+            shutil.copyfile(source, target)
+            return params if files.ivf_layout(target, dimension) else None
         layout = files.ivf_layout(source, dimension)
         if layout is None or layout.rows != stored:
             return None
@@ -188,13 +193,20 @@ def extend_file(source: Path | None, params: SearchParams, stored: int, new: np.
     old_rows = _stored_rows(source, params, stored, dimension) if kind == "ivf" and total >= 2 else None
     if old_rows is None:
         return None
+    layout = _build_file(_then(old_rows, stored, new), total, target, seed=seed)
+    old_rows = None  # frees the source's reader (its direct map) before the new file is opened to tune it
+    nprobe, recall = _tune_file(target, layout, seed=seed)
+    return SearchParams("ivf", layout.nlist, nprobe, recall, total)
 
+
+def _then(old_rows: Callable[[int, int], np.ndarray], stored: int, new: np.ndarray
+          ) -> Callable[[int, int], np.ndarray]:
+    """Rows ``[start, stop)`` of the stored rows followed by ``new``."""
     def rows(start: int, stop: int) -> np.ndarray:
         parts = ([old_rows(start, min(stop, stored))] if start < stored else []) + \
             ([new[max(start, stored) - stored:stop - stored]] if stop > stored else [])
         return parts[0] if len(parts) == 1 else np.vstack(parts)
-
-    return _build_file(rows, total, target, seed=seed)
+    return rows
 
 
 def _stored_rows(source: Path, params: SearchParams, stored: int, dimension: int
@@ -207,13 +219,17 @@ def _stored_rows(source: Path, params: SearchParams, stored: int, dimension: int
     layout = files.ivf_layout(source, dimension)
     if layout is None or layout.rows != stored:
         return None
-    index = read(source, params)  # memory-mapped lists; the direct map finds each row
-    return lambda start, stop: index.reconstruct_n(start, stop - start)
+    index = read(source, params)  # memory-mapped lists
+    # reconstruct_batch finds each row through the direct map; reconstruct_n scans every list's ids per call
+    return lambda start, stop: index.reconstruct_batch(np.arange(start, stop, dtype=np.int64))
 
 
 def _build_file(rows: Callable[[int, int], np.ndarray], n: int, target: Path, *, seed: int = 0,
-                block: int = 16384) -> SearchParams:
-    """:func:`build` of ``n`` rows read in blocks, written to ``target``: the same cells, lists and ids."""
+                block: int = 16384) -> Any:
+    """:func:`build` of ``n`` rows read in blocks, written to ``target``: the same cells, lists and ids.
+
+    Returns the file's layout; ``nprobe`` is tuned by the caller (:func:`_tune_file`).
+    """
     from . import faiss_files as files
 
     nlist = nlist_for(n)
@@ -231,9 +247,7 @@ def _build_file(rows: Callable[[int, int], np.ndarray], n: int, target: Path, *,
     del sample
     cells = np.concatenate([_assign(rows(s, min(n, s + block)), centroids).astype(np.int32)
                             for s in range(0, n, block)])
-    layout = files.write_ivf(target, rows, n, centroids, cells, 1, block=block)
-    nprobe, recall = _tune_file(target, layout, seed=seed)
-    return SearchParams("ivf", nlist, nprobe, recall, n)
+    return files.write_ivf(target, rows, n, centroids, cells, 1, block=block)
 
 
 def _tune_file(target: Path, layout: Any, *, seed: int, start: int = 1) -> tuple[int, float]:

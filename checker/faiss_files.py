@@ -136,9 +136,11 @@ def ivf_layout(file: Path, dimension: int) -> IvfLayout | None:
             lists, n, code_size, list_type, count = _LISTS_HEADER.unpack(handle.read(_LISTS_HEADER.size))
             if lists != b"ilar" or n != nlist or code_size != 4 * d:
                 return None
+            if 8 * count > size - handle.tell():  # a damaged count: never allocate what the file cannot hold
+                return None
             packed = np.frombuffer(handle.read(8 * count), "<u8").astype(np.int64)
             data = handle.tell()
-    except (OSError, struct.error):
+    except (OSError, struct.error, ValueError):
         return None
     sizes = _unpack_sizes(list_type, packed, nlist)
     if sizes is None or int(sizes.sum()) != rows or size != data + rows * (code_size + 8):

@@ -68,6 +68,28 @@ def test_an_ivf_file_written_from_row_blocks_is_the_file_faiss_writes(tmp_path, 
         assert sorted(seen) == list(range(2500)) and all(np.array_equal(seen[i], vectors[i]) for i in seen)
 
 
+def test_a_retrain_read_in_many_blocks_equals_one_in_memory(tmp_path, monkeypatch):
+    vectors = clustered(3000, seed=11)
+    start, params = ann.build(vectors[:700], "ivf")
+    faiss.write_index(start, str(tmp_path / "old.faiss"))
+    build_file = ann._build_file
+    monkeypatch.setattr(ann, "_build_file", lambda *a, **k: build_file(*a, **{**k, "block": 333}))
+    written = ann.extend_file(tmp_path / "old.faiss", params, 700, vectors[700:], "ivf", 32, tmp_path / "new.faiss")
+    expected, expected_params = ann.extend(start, params, vectors[700:], "ivf", 32)
+    assert written == expected_params and written.trained_on == 3000  # blocks straddle the stored/new boundary
+    assert (tmp_path / "new.faiss").read_bytes() == _faiss_bytes(expected, tmp_path / "faiss.faiss")
+
+
+def test_a_damaged_file_is_refused_not_raised(tmp_path):
+    ivf, _ = ann.build(clustered(400, seed=12), "ivf")
+    raw = bytearray(_faiss_bytes(ivf, tmp_path / "ivf.faiss"))
+    layout = faiss_files.ivf_layout(tmp_path / "ivf.faiss", 32)
+    count_at = layout.direct_map + 8 * layout.rows + 4 + 8 + 8 + 4  # the list-size count after "ilar", nlist, code size
+    for damaged in (raw[:count_at + 20], raw[:count_at] + (1 << 40).to_bytes(8, "little") + raw[count_at + 8:]):
+        (tmp_path / "bad.faiss").write_bytes(bytes(damaged))
+        assert faiss_files.ivf_layout(tmp_path / "bad.faiss", 32) is None
+
+
 def test_files_of_another_layout_are_refused_and_nothing_is_written(tmp_path):
     vectors = clustered(1000, seed=9)
     flat = faiss.IndexFlatIP(32)
