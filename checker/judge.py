@@ -199,7 +199,7 @@ class RuleJudge:
         gate, why_not = event_gate(sa, sb, similarity, calibration, self.idf)
         differences = find_differences(sa, sb)
         slots = {d.kind for d in differences if d.kind in ("location", "number", "date")}
-        if len(slots) >= 2 and gate < 0.9:
+        if len(slots) >= 2:  # a ship sinking at another port on another day is another sinking, however alike
             gate, why_not = min(gate, 0.3), f"differ in {' and '.join(sorted(slots))}: likely different events"
         negative_a = sa.polarity < 0 or bool(sa.reluctance)
         negative_b = sb.polarity < 0 or bool(sb.reluctance)
@@ -257,6 +257,9 @@ def event_gate(a: ClaimSignals, b: ClaimSignals, similarity: float, calibration:
         ({p.key for p in b.places} | {p.alias for p in b.places}) - {""}
     cross = (a.latin_names & b.arabic_names) | (b.latin_names & a.arabic_names)
     weight += 0.5 * len({p for p in places if not p.startswith("country:")}) + 0.8 * len(cross - {""})
+    # the same day or month is weak evidence alone, but it is what a translation shares with its source
+    days = {d.key for d in a.dates if "?" not in d.key} & {d.key for d in b.dates if "?" not in d.key}
+    weight += 0.3 * len(days)
     shared = shared | places | cross
     anchor_score = weight / (weight + 1.2)
     gate = 0.5 * sim_score + 0.5 * anchor_score
@@ -285,6 +288,8 @@ def _place_conflicts(a: ClaimSignals, b: ClaimSignals) -> list[Difference]:
     """
     countries_a = {p.extra for p in a.places if p.extra}
     countries_b = {p.extra for p in b.places if p.extra}
+    named_a = {p.extra for p in a.places if p.key.startswith("country:")}
+    named_b = {p.extra for p in b.places if p.key.startswith("country:")}
     keys_a = {p.key for p in a.places} | {p.alias for p in a.places}
     keys_b = {p.key for p in b.places} | {p.alias for p in b.places}
     rank = {"site": 0, "city": 1, "country": 2}
@@ -298,9 +303,10 @@ def _place_conflicts(a: ClaimSignals, b: ClaimSignals) -> list[Difference]:
             continue
         pa = min(only_a, key=lambda p: rank[p.key.split(":")[0]])
         pb = min(only_b, key=lambda p: rank[p.key.split(":")[0]])
-        if pa.key.startswith("city:") and pa.extra and pa.extra in countries_b and not pb.key.startswith("site:"):
-            continue  # a city inside a country the other side names
-        if pb.key.startswith("city:") and pb.extra and pb.extra in countries_a and not pa.key.startswith("site:"):
+        # a city inside the country the other side names (not two cities of one country: Aleppo vs Homs)
+        if pa.key.startswith("city:") and pa.extra and pb.key.startswith("country:") and pa.extra in named_b:
+            continue
+        if pb.key.startswith("city:") and pb.extra and pa.key.startswith("country:") and pb.extra in named_a:
             continue
         # A named facility («قاعدة رامشتاين») pins one event down; two countries may be two events.
         level = max(rank[pa.key.split(":")[0]], rank[pb.key.split(":")[0]])
@@ -351,13 +357,41 @@ def _same_value(kind: str, x: str, y: str) -> bool:
     return same_year and same_month
 
 
-def _value_conflicts(kind: str, fa: list[Fact], fb: list[Fact]) -> list[Difference]:
+_APPROXIMATE = {"least", "most", "about", "nearly", "almost", "around", "over", "than", "more", "less", "some",
+                "حوالي", "نحو", "قرابه", "اكثر", "اقل", "اقرب", "ما", "يقارب"}
+
+
+def _near(sig: ClaimSignals, fact: Fact, window: int = 2) -> set[str]:
+    """Content words within ``window`` tokens of a figure (what it counts: "12 people died", «غرق 30 راكبا»)."""
+    at = [i for i, t in enumerate(sig.tokens) if fact.span[0] <= t.start < fact.span[1]]
+    if not at:
+        return set()
+    around = sig.tokens[max(0, at[0] - window):at[0]] + sig.tokens[at[-1] + 1:at[-1] + 1 + window]
+    return {t.stem for t in around if t.stem in sig.anchors and t.norm not in _APPROXIMATE}
+
+
+def _numbers_comparable(a: ClaimSignals, b: ClaimSignals, x: Fact, y: Fact) -> bool:
+    """Whether two figures count the same thing: the same word after them («12 شخصا»), or before them when
+    one has no counted noun after it ("magnitude 6.1" / "magnitude of 6.8"; but «انتشلت 3 صيادين» and
+    «انتشلت 12 بحارا» count different people); or, when each claim gives one figure, a shared word next to
+    both ("12 people died" / "30 passengers died") or no shared script to look in (14 «شخصا» / 26 people)."""
+    if x.extra == y.extra:
+        return True
+    if x.role and x.role == y.role and (x.extra not in a.anchors or y.extra not in b.anchors):
+        return True
+    if len(a.numbers) != 1 or len(b.numbers) != 1:
+        return False
+    return bool(_near(a, x) & _near(b, y)) or _arabic_script(a.text) != _arabic_script(b.text)
+
+
+def _value_conflicts(kind: str, a: ClaimSignals, b: ClaimSignals) -> list[Difference]:
     """The first value of ``a`` with no possible match in ``b`` facing one of ``b`` with none in ``a``."""
+    fa, fb = (a.numbers, b.numbers) if kind == "number" else (a.dates, b.dates)
     for x in fa:
         if any(_same_value(kind, x.key, z.key) for z in fb):
             continue
         for y in fb:
-            comparable = x.extra == y.extra if kind == "number" else \
+            comparable = _numbers_comparable(a, b, x, y) if kind == "number" else \
                 x.key.startswith("weekday") == y.key.startswith("weekday")
             if comparable and not any(_same_value(kind, y.key, z.key) for z in fa):
                 partial = kind == "date" and ("?" in x.key + y.key or "-" not in x.key + y.key)
@@ -368,20 +402,32 @@ def _value_conflicts(kind: str, fa: list[Fact], fb: list[Fact]) -> list[Differen
 def _in_scope(sig: ClaimSignals, cue: Fact, shared: set[str], window: int = 1) -> bool:
     """Whether a negation bears on what both claims talk about: a denial verb always does;
     a particle («لم», «ليس», "not") only when the next ``window`` content word(s) are shared
-    («لم يتم نقل البطارية» negates the transfer; «لا جدوى من دراسته» negates usefulness)."""
+    («لم يتم نقل البطارية» negates the transfer; «لا جدوى من دراسته» negates usefulness).
+    ``shared`` holds the shared words' :func:`_base` forms ("did not visit" negates "visited")."""
     if cue.key == "denied":
         return True
     after = [t for t in sig.tokens if t.start >= cue.span[1] and t.stem in sig.anchors][:window]
-    return any(t.stem in shared for t in after)
+    return any(_base(t.stem) in shared for t in after)
+
+
+def _base(word: str) -> str:
+    """A Latin word without its commonest inflection ("visited", "visits", "visiting" → "visit"); Arabic
+    words are already stems."""
+    if not word.isascii() or len(word) < 5:
+        return word
+    for suffix in ("ing", "ed", "es", "s"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            return word[: -len(suffix)]
+    return word
 
 
 def find_differences(a: ClaimSignals, b: ClaimSignals) -> list[Difference]:
     """Every single-valued slot in which ``a`` and ``b`` disagree, strongest first."""
     found: list[Difference] = []
-    shared = set(a.anchors) & set(b.anchors)
     if (a.polarity < 0) != (b.polarity < 0):
         neg, pos = (a, b) if a.polarity < 0 else (b, a)
-        cue = next((c for c in neg.negations if _in_scope(neg, c, shared)), None)
+        bases = {_base(k) for k in a.anchors} & {_base(k) for k in b.anchors}
+        cue = next((c for c in neg.negations if _in_scope(neg, c, bases)), None)
         if cue and not pos.reluctance and pos.tokens:  # reluctance agrees with a denial in stance
             head = pos.tokens[: min(6, len(pos.tokens))]
             span = (head[0].start, head[-1].end)
@@ -391,8 +437,8 @@ def find_differences(a: ClaimSignals, b: ClaimSignals) -> list[Difference]:
             else:
                 found.append(Difference("negation", text, cue.text, span, cue.span))
     found += _place_conflicts(a, b)
-    found += _value_conflicts("number", a.numbers, b.numbers)
-    found += _value_conflicts("date", a.dates, b.dates)
+    found += _value_conflicts("number", a, b)
+    found += _value_conflicts("date", a, b)
     for x, y in antonym_pairs(a, b)[:1]:
         found.append(Difference("antonym", x.text, y.text, x.span, y.span))
     found += _actor_conflicts(a, b)

@@ -50,8 +50,17 @@ RELATIVE_DATES = {
 SCALES = {"الف": 1e3, "آلاف": 1e3, "الاف": 1e3, "مليون": 1e6, "ملايين": 1e6, "مليار": 1e9, "مليارات": 1e9,
           "بليون": 1e9, "thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12, "ترليون": 1e12}
 NUMBER_WORDS = {"واحد": 1, "اثنان": 2, "اثنين": 2, "ثلاثه": 3, "اربعه": 4, "خمسه": 5, "سته": 6, "سبعه": 7,
-                "ثمانيه": 8, "تسعه": 9, "عشره": 10, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5,
-                "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10, "dozen": 12}
+                "ثمانيه": 8, "تسعه": 9, "عشره": 10, "ثلاث": 3, "اربع": 4, "خمس": 5, "ثماني": 8, "تسع": 9,
+                "مئه": 100, "مائه": 100,
+                "one": 1, "two": 2, "three": 3, "four": 4, "five": 5,
+                "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10, "dozen": 12, "eleven": 11, "twelve": 12,
+                "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18,
+                "nineteen": 19, "hundred": 100}
+# Tens, which take a unit after them ("twenty-six") or, in Arabic, before them («ستة وعشرون»).
+TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80,
+        "ninety": 90, **{w: 10 * n for n, pair in enumerate([
+            ("عشرون", "عشرين"), ("ثلاثون", "ثلاثين"), ("اربعون", "اربعين"), ("خمسون", "خمسين"), ("ستون", "ستين"),
+            ("سبعون", "سبعين"), ("ثمانون", "ثمانين"), ("تسعون", "تسعين")], 2) for w in pair}}
 # Strong negation: the claim asserts that something is not so.
 NEGATIONS = {"لم", "لن", "ليس", "ليست", "لا", "عدم", "نفي", "ينفي", "تنفي", "نفت", "نفوا", "نافيا", "ينفون",
              "never", "not", "no", "none", "nobody", "denied", "denies", "deny", "without",
@@ -91,8 +100,8 @@ class Fact:
     key: str
     text: str
     span: tuple[int, int]
-    extra: str = ""
-    role: str = ""
+    extra: str = ""  # a place's country; a number's unit (the word after it)
+    role: str = ""  # a place's slot (to, at, from); the word before a number ("magnitude 6.1")
     alias: str = ""  # spelling-insensitive key of the bare name, shared by «اللاذقية» and «ميناء اللاذقية»
 
 
@@ -125,6 +134,14 @@ class ClaimSignals:
         return -1 if self.negations else 1
 
 
+def _place_type(norm: str) -> str:
+    """An Arabic word without its clitics, as a place-type noun where it is one («بمدينة» → مدينه)."""
+    for pre in ("وب", "فب", "ول", "و", "ب", "ل", "ف"):
+        if norm.startswith(pre) and norm[len(pre):] in PLACE_TYPES:
+            return norm[len(pre):]
+    return stem(norm)
+
+
 def _lookup_place(words: list[str], gaz: dict) -> tuple[str, str, int] | None:
     """Longest gazetteer match at the start of ``words`` (clitics stripped): (name, country, length)."""
     for n in (3, 2, 1):
@@ -139,6 +156,8 @@ def _lookup_place(words: list[str], gaz: dict) -> tuple[str, str, int] | None:
                     if not phrase[len(pre):].startswith("ال"):
                         candidates.append("ال" + phrase[len(pre):])
         for cand in candidates:
+            if n == 1 and (cand in PLACE_TYPES or cand.removeprefix("ال") in PLACE_TYPES):
+                continue  # «المدينة» is "the city" before it is Medina
             if cand in gaz["countries"]:
                 return cand, gaz["countries"][cand], n
             if cand in gaz["cities"]:
@@ -159,6 +178,8 @@ ROLES = {"الي": "to", "to": "to", "into": "to", "نحو": "to", "في": "at",
 
 def _role(toks: list[Token], i: int) -> str:
     """The slot a place at token ``i`` fills: destination (to), location (at) or origin (from)."""
+    if i > 1 and toks[i - 1].norm in ("the", "a", "an") and toks[i - 2].norm in ROLES:
+        return ROLES[toks[i - 2].norm]  # "near the port of …"
     if i > 0 and toks[i - 1].norm in ROLES:
         return ROLES[toks[i - 1].norm]
     word = toks[i].norm
@@ -171,7 +192,7 @@ def _places(toks: list[Token], gaz: dict) -> list[Fact]:
     found, used = [], set()
     norms = [t.norm for t in toks]
     for i, tok in enumerate(toks):
-        head = stem(tok.norm) if ARABIC.search(tok.norm) else tok.norm
+        head = _place_type(tok.norm) if ARABIC.search(tok.norm) else tok.norm
         if (tok.norm in PLACE_TYPES or head in PLACE_TYPES) and i + 1 < len(toks) and _is_name(toks[i + 1]) \
                 and ARABIC.search(tok.norm):
             name = toks[i + 1]
@@ -180,6 +201,14 @@ def _places(toks: list[Token], gaz: dict) -> list[Fact]:
             found.append(Fact("location", "site:" + alias, f"{tok.text} {name.text}",
                               (tok.start, name.end), gaz["cities"].get(name.norm, ""), _role(toks, i), alias))
             used.update({i, i + 1})
+        elif tok.norm in PLACE_TYPES and i + 2 < len(toks) and toks[i + 1].norm == "of" \
+                and toks[i + 2].text[:1].isupper() and not ARABIC.search(tok.norm):
+            # "the port of Safaga", "the city of Homs"
+            name = toks[i + 2]
+            alias = translit_key(gaz.get("city_names", {}).get(name.norm, name.norm))
+            found.append(Fact("location", "site:" + alias, " ".join(t.text for t in toks[i:i + 3]),
+                              (tok.start, name.end), gaz["cities"].get(name.norm, ""), _role(toks, i), alias))
+            used.update({i, i + 1, i + 2})
         elif tok.norm in PLACE_TYPES and i > 0 and not ARABIC.search(tok.norm):
             # "Ramstein Air Base", "Mitiga airport": capitalised name words before the type word
             j = i - 1
@@ -223,6 +252,10 @@ def _locative(toks: list[Token], i: int, name: str) -> bool:
     """
     if i > 0 and toks[i - 1].norm in LOCATIVES:
         return True
+    if i > 1 and toks[i - 1].norm == "of" and toks[i - 2].norm in PLACE_TYPES | {"district", "outskirts", "centre",
+                                                                                 "center", "suburbs", "north",
+                                                                                 "south", "east", "west"}:
+        return True  # "the Shubra district of Cairo", "the port city of Latakia"
     word = toks[i].norm
     return ARABIC.search(word) is not None and word.startswith("ب") and word[1:] in (name, name[2:])
 
@@ -273,22 +306,36 @@ def _numbers_and_dates(toks: list[Token], reference: tuple[int, int] | None = No
         if re.fullmatch(r"(19|20)\d\d", tok.norm):
             dates.append(Fact("date", f"{tok.norm}", tok.text, (tok.start, tok.end)))
             continue
-        value = None
+        value, j = None, i + 1
         if _NUM.fullmatch(tok.norm):
             value = float(tok.norm.replace(",", "")) if tok.norm.count(",") and len(tok.norm.split(",")[-1]) == 3 \
                 else float(tok.norm.replace(",", "."))
-        elif tok.norm in NUMBER_WORDS:
-            value = float(NUMBER_WORDS[tok.norm])
+        elif tok.norm in NUMBER_WORDS or tok.norm in TENS:
+            value, j = _number_words(norms, i)
+            used.update(range(i, j))
         if value is None:
             continue
-        end, j = tok.end, i + 1
+        end = toks[j - 1].end
         if j < len(toks) and toks[j].norm in SCALES:
             value *= SCALES[toks[j].norm]
             end, j = toks[j].end, j + 1
         unit = stem(toks[j].norm) if j < len(toks) else ""
+        before = stem(toks[i - 1].norm) if i else ""
         numbers.append(Fact("number", f"{value:g}", " ".join(t.text for t in toks[i:j]) or tok.text,
-                            (tok.start, end), unit))
+                            (tok.start, end), unit, before))
     return numbers, dates
+
+
+def _number_words(norms: list[str], i: int) -> tuple[float, int]:
+    """The value of number words starting at token ``i`` and the token after them: "twenty six", «ستة وعشرون»."""
+    word = norms[i]
+    nxt = norms[i + 1] if i + 1 < len(norms) else ""
+    if word in TENS:
+        unit = NUMBER_WORDS.get(nxt, 0)
+        return (float(TENS[word] + unit), i + 2) if 0 < unit < 10 else (float(TENS[word]), i + 1)
+    if NUMBER_WORDS[word] < 10 and nxt.startswith("و") and nxt[1:] in TENS:
+        return float(NUMBER_WORDS[word] + TENS[nxt[1:]]), i + 2
+    return float(NUMBER_WORDS[word]), i + 1
 
 
 def _demonyms(gaz: dict) -> dict[str, str]:
@@ -341,6 +388,8 @@ def read_signals(text: str, how: str = "asserted", offset: int = 0, reference: s
     sig.numbers, sig.dates = _numbers_and_dates(toks, (int(ref[1]), int(ref[2])) if ref else None)
     for canon, start, end in designations(text):
         sig.names[canon] = Fact("name", canon, text[start:end], (start + offset, end + offset))
+        # the digits of a model name («S-400») are part of a name, not a figure
+        sig.numbers = [f for f in sig.numbers if not start + offset <= f.span[0] < end + offset]
     for m in re.finditer(r"[«\"“]([^»\"”]{2,30})[»\"”]", text):
         if len(m.group(1).split()) <= 3:
             sig.names["q:" + normalize(m.group(1))] = Fact("name", normalize(m.group(1)), m.group(1),

@@ -177,3 +177,51 @@ def test_calibrate_cross_reads_translations_against_non_matching_pairs(fake_embe
              ("rain in the north", "heavy rain in the north", "agree")]
     entry = calibrate_cross(pairs, fake_embedder)
     assert entry["pairs"] == 3 and entry["related"] > entry["unrelated"]
+
+
+# Cases from reports of other events, written after a scouting run on unseen news (English, Arabic, French).
+@pytest.mark.parametrize("a,b,kind", [
+    # two cities of one country are still two places
+    ("The aid convoy arrived in Aleppo on Thursday.", "The aid convoy arrived in Homs on Thursday.", "location"),
+    ("وصلت قافلة المساعدات إلى حلب يوم الخميس.", "وصلت قافلة المساعدات إلى إدلب يوم الخميس.", "location"),
+    # «بمدينة X» names the city X, not Medina
+    ("قتل 3 أشخاص في انفجار سيارة مفخخة بمدينة الموصل يوم الاثنين.",
+     "قتل 3 أشخاص في انفجار سيارة مفخخة بمدينة البصرة يوم الاثنين.", "location"),
+    # figures that count the same thing with different words around them
+    ("A magnitude 6.1 earthquake struck Jajarkot district.",
+     "An earthquake of magnitude 6.8 struck Jajarkot district in Nepal.", "number"),
+    ("At least 12 people died when the ferry capsized near the island.",
+     "At least 30 passengers died when the ferry capsized near the island.", "number"),
+    ("Twenty-six people were killed in the building collapse.",
+     "Nineteen people were killed in the building collapse.", "number"),
+    ("A convoy of 40 trucks arrived in the city on Thursday.",
+     "A convoy of 25 trucks arrived in the city on Thursday.", "number"),
+    # English negation of an inflected verb
+    ("The minister visited the northern province on Tuesday.",
+     "The minister did not visit the northern province on Tuesday.", "negation"),
+])
+def test_contradictions_in_reports_of_other_events(a, b, kind):
+    verdict = judge(a, b)
+    assert verdict.relation is Relation.CONTRADICT and verdict.kind == kind, verdict.reason
+
+
+@pytest.mark.parametrize("a,b", [
+    # another ship, another port, another day: however alike the sentences, another event
+    ("غرقت سفينة شحن قرب ميناء سفاجا يوم الجمعة.", "غرقت سفينة شحن قرب ميناء سامسون يوم الأحد."),
+    ("A cargo ship sank near the port of Safaga on Friday.", "A cargo ship sank near the port of Samsun on Sunday."),
+    # different counts of different people
+    ("Rescuers pulled 3 fishermen from the water and two others are missing.",
+     "Rescuers pulled 12 sailors from the water."),
+    # a city and the country it lies in
+    ("The aid convoy arrived in Aleppo on Thursday.", "The aid convoy arrived in Syria on Thursday."),
+])
+def test_look_alikes_from_other_events_are_not_contradictions(a, b):
+    assert judge(a, b, sim=0.96).relation is not Relation.CONTRADICT
+
+
+def test_number_words_are_read_as_figures():
+    from checker.signals import read_signals
+
+    assert [f.key for f in read_signals("Twenty-six people were killed").numbers] == ["26"]
+    assert [f.key for f in read_signals("قتل ستة وعشرون شخصا في الانهيار").numbers] == ["26"]
+    assert [f.key for f in read_signals("غرقت العبارة في 3 مارس").numbers] == ["3"]  # «في 3» is not a model «V3»

@@ -79,6 +79,9 @@ _LETTER_NAMES = {
     "اتش": "H", "جيه": "J", "كيه": "K", "ميغ": "MIG", "ميج": "MIG", "سو": "SU", "يو": "U",
     "دي": "D", "اي": "A", "ار": "R", "في": "V", "ايه": "A",
 }
+# Letter names that are also everyday words before a figure («في 3 مارس»: in, not V): a designation only with a
+# hyphen or written together («في-22»).
+_WORDS_BEFORE_NUMBERS = {"في", "سي", "ما", "اي"}
 DESIGNATION = re.compile(
     r"(?<![\w\u0600-\u06ff])([A-Za-z]{1,3}|[\u0600-\u06ff]{1,4})\s?[-–‐]?\s?(\d{1,4})(?![\d.,])"
 )
@@ -92,6 +95,9 @@ def designations(text: str) -> list[tuple[str, int, int]]:
     found = []
     for m in DESIGNATION.finditer(text):
         prefix = normalize(m.group(1))
+        spaced = not re.search(r"[-–‐]", m.group()) and m.group(1) != m.group()[:-len(m.group(2))]
+        if spaced and (not m.group(1).isupper() if m.group(1).isascii() else prefix in _WORDS_BEFORE_NUMBERS):
+            continue  # "of 40", «في 3 مارس»: a word and a figure, not "S 400" or «إف 35»
         letters = prefix.upper() if prefix.isascii() else _LETTER_NAMES.get(prefix)
         if letters:
             found.append((f"{letters}{m.group(2)}", m.start(), m.end()))
