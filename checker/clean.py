@@ -32,8 +32,10 @@ BYLINE = re.compile(r"^(written by|by|بقلم|كتب|الكاتب|الكاتب�
 BIO = re.compile(r"من مواليد|كاتب (و|صحفي)|حاصل علي|\bis a (writer|journalist|reporter)\b")
 URL_ONLY = re.compile(r"^(https?://\S+|www\.\S+)$")
 
-SOURCE_LINE = re.compile(r"(?:المصدر|المصادر|source)\s*:\s*(.+?)\s*$", re.I)
-DATE_LINE = re.compile(r"^(?:تاريخ النشر|نشر في|تاريخ|published(?: on)?|date)\s*:\s*(.+?)\s*$", re.I)
+# «المصدر:», "Source:", and the same label in French, Spanish, Portuguese, Italian and German
+SOURCE_LINE = re.compile(r"(?:المصدر|المصادر|source|fuente|fonte|quelle)\s*:\s*(.+?)\s*$", re.I)
+DATE_LINE = re.compile(r"^(?:تاريخ النشر|نشر في|تاريخ|published(?: on)?|date|fecha|datum)\s*:\s*(.+?)\s*$",
+                       re.I)
 DATELINE = re.compile(r"^([\w\u0600-\u06ff]+(?: [\w\u0600-\u06ff]+)?)\s*[-–]\s*([\w\u0600-\u06ff ]{2,25})$")
 
 

@@ -173,7 +173,10 @@ def _is_name(token: Token) -> bool:
 
 
 ROLES = {"الي": "to", "to": "to", "into": "to", "نحو": "to", "في": "at", "in": "at", "at": "at", "قرب": "at",
-         "near": "at", "قباله": "at", "off": "at", "داخل": "at", "من": "from", "from": "from"}
+         "near": "at", "قباله": "at", "off": "at", "داخل": "at", "من": "from", "from": "from",
+         # French, Spanish, Portuguese, Italian prepositions of place ("arrivé à Alep", "llegó en Valencia")
+         "à": "at", "au": "at", "aux": "at", "vers": "to", "près": "at", "en": "at", "hacia": "to", "cerca": "at",
+         "em": "at", "para": "to", "desde": "from", "depuis": "from"}
 
 
 def _role(toks: list[Token], i: int) -> str:
@@ -242,7 +245,8 @@ def _places(toks: list[Token], gaz: dict) -> list[Fact]:
 
 
 LOCATIVES = {"في", "الي", "قرب", "قباله", "عبر", "نحو", "داخل", "مدينه", "مدن", "شرق", "غرب", "شمال", "جنوب",
-             "وسط", "ضواحي", "سواحل", "ساحل", "in", "to", "into", "near", "at", "off", "outside", "city"}
+             "وسط", "ضواحي", "سواحل", "ساحل", "in", "to", "into", "near", "at", "off", "outside", "city",
+             "à", "au", "aux", "vers", "près", "en", "hacia", "cerca", "em", "para", "desde", "depuis"}
 
 
 def _locative(toks: list[Token], i: int, name: str) -> bool:

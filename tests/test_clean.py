@@ -35,6 +35,9 @@ def test_spans_point_into_the_original_text():
 def test_metadata_reads_outlet_and_date_lines():
     text = "عنوان\nتاريخ النشر: 28th, December 2024 GMT\nنص المقال هنا طويل بما يكفي.\nالمصدر: تركيا الآن\n"
     assert metadata(text) == {"date": "28th, December 2024 GMT", "source": "تركيا الآن"}
+    spanish = "Titular\nEl barco llegó al puerto de Valencia el lunes por la mañana.\nFuente: El País\n"
+    assert metadata(spanish)["source"] == "El País"
+    assert all("Fuente" not in spanish[s:e] for s, e in article_spans(spanish))
 
 
 def test_related_list_items_after_heading_are_dropped_but_text_before_kept():

@@ -225,3 +225,14 @@ def test_number_words_are_read_as_figures():
     assert [f.key for f in read_signals("Twenty-six people were killed").numbers] == ["26"]
     assert [f.key for f in read_signals("قتل ستة وعشرون شخصا في الانهيار").numbers] == ["26"]
     assert [f.key for f in read_signals("غرقت العبارة في 3 مارس").numbers] == ["3"]  # «في 3» is not a model «V3»
+
+
+@pytest.mark.parametrize("a,b", [
+    ("Le convoi humanitaire est arrivé à Lyon jeudi matin.",
+     "Le convoi humanitaire est arrivé à Marseille jeudi matin."),
+    ("El barco con ayuda humanitaria llegó en Valencia el lunes.",
+     "El barco con ayuda humanitaria llegó en Barcelona el lunes."),
+])
+def test_places_in_french_and_spanish(a, b):
+    verdict = judge(a, b)
+    assert verdict.relation is Relation.CONTRADICT and verdict.kind == "location", verdict.reason
