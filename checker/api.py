@@ -62,8 +62,8 @@ def report_dates(documents: list[Document]) -> dict[str, str]:
 def pair_input_from_text(text: str) -> PairInput:
     """A sentence as the judge sees it: its reporting cue found, its asserted content marked."""
     found = find_attribution(text)
-    body, how = (found[3], found[1]) if found else (0, "asserted")
-    return PairInput(text, (body, len(text)), how)
+    body, how = ((found[3], found[4]), found[1]) if found else ((0, len(text)), "asserted")
+    return PairInput(text, body, how)
 
 
 def _idf(claims: list[Claim], signals: Callable[[PairInput], ClaimSignals],
