@@ -330,6 +330,9 @@ def _before(plain: str, cut: int) -> int:
 
 def _via(told: str | None) -> str | None:
     """Who was told: "Reuters", "state television"; an audience ("reporters") relays nothing."""
+    told = told or ""
+    if told.endswith(".") and "." not in told[:-1]:  # "told Reuters." ends the sentence; "the U.S." keeps its dots
+        told = told[:-1]
     if not told or re.fullmatch(_AUDIENCE, told):
         return None
     return told

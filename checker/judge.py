@@ -206,7 +206,11 @@ class RuleJudge:
         # Two claims that both deny or reject the same thing agree in stance. The shared
         # negative stance is itself evidence of one topic, so the gate bar is lower (0.4).
         stance = negative_a and negative_b and (sa.polarity < 0 or sb.polarity < 0) and not differences
-        if gate < (STANCE_GATE if stance else SAME_EVENT_GATE):
+        # A denial of a phrase the other claim asserts («نفى … أي توجه لإبرام اتفاق» / «تسعى لإبرام اتفاق») names
+        # what it denies: that shared phrase is evidence of one topic, as a shared stance is.
+        denial = any(d.kind == "negation" for d in differences) and bool(_bigrams(sa) & _bigrams(sb)) \
+            and "denied" in {c.key for c in sa.negations + sb.negations}
+        if gate < (STANCE_GATE if stance or denial else SAME_EVENT_GATE):
             return Verdict(Relation.UNRELATED, round(1 - gate, 3), "other",
                            why_not or f"not the same event (gate {gate:.2f})", round(gate, 3), similarity)
         if differences:

@@ -71,6 +71,8 @@ def _read(sentence):
     # "X told Y that …": Y relays the claim, like «قال مصدر لوكالة رويترز إن …»
     ("Egyptian officials told Reuters that 26 people were killed.",
      ("Egyptian officials", "said", "Reuters", "26 people were killed.")),
+    ("Twenty-six people were killed in Cairo on Saturday, Egyptian officials told Reuters.",
+     ("Egyptian officials", "said", "Reuters", "Twenty-six people were killed in Cairo on Saturday")),
     ("A police official told the BBC on Monday that the ship sank.",
      ("A police official", "said", "the BBC", "the ship sank.")),
     ("The ministry said in a statement that 40 people died.", ("The ministry", "said", None, "40 people died.")),
