@@ -14,8 +14,9 @@ from pathlib import Path
 
 import numpy as np
 
+from .attribution import find_attribution
 from .build import write_chunked
-from .claims import Claim, find_attribution, split_claims, unify_sources
+from .claims import Claim, split_claims, unify_sources
 from .config import Config
 from .embed import Embedder, TokenEncoder, embedder_from_config
 from .index import Index

@@ -1,7 +1,8 @@
 import pytest
 
 from checker.api import pair_input_from_text
-from checker.claims import find_attribution, split_claims, unify_sources
+from checker.attribution import find_attribution
+from checker.claims import split_claims, unify_sources
 from checker.ingest import Document, content_id, read_paths
 
 
