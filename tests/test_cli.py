@@ -106,6 +106,23 @@ def test_compare_json(fake):
     assert {"relation", "score", "kind", "reason", "gate", "similarity"} <= data.keys()
 
 
+def test_compare_says_when_a_verdict_is_too_weak_to_report():
+    import io
+
+    from rich.console import Console
+
+    from checker.cli.render import render_verdict
+    from checker.judge import Relation, Verdict
+
+    def shown(score):
+        out = io.StringIO()
+        render_verdict("a b c d", "a b c e", Verdict(Relation.AGREE, score, "other", "why", 0.6, 0.9),
+                       Console(file=out, width=200), min_score=0.5)
+        return out.getvalue()
+
+    assert "would not report it" in shown(0.02) and "would not report it" not in shown(0.8)
+
+
 def _contradicting_reports(folder):
     folder.mkdir(exist_ok=True)
     (folder / "a.txt").write_text("أ\nذكرت صحيفة الغد أن وزارة النقل نقلت الطائرة إلى مطار القاهرة الدولي أمس.",

@@ -25,7 +25,8 @@ def compare_cli(
     """
     from ..api import compare
 
-    verdict = compare(a, b, config=config_from(model=model), notify=notify)
+    config = config_from(model=model)
+    verdict = compare(a, b, config=config, notify=notify)
     if output_format.value == "json":
         data = asdict(verdict)
         data["relation"] = verdict.relation.value
@@ -35,5 +36,5 @@ def compare_cli(
 
         from .render import render_verdict
 
-        render_verdict(a, b, verdict, Console())
+        render_verdict(a, b, verdict, Console(), config.min_score)
     raise typer.Exit(1 if verdict.relation.value == "contradict" else 0)

@@ -66,11 +66,14 @@ def render_report(report: Report, console: Console) -> None:
             render_finding(finding, console)
 
 
-def render_verdict(a: str, b: str, verdict: Verdict, console: Console) -> None:
-    """The verdict of ``checker compare``."""
+def render_verdict(a: str, b: str, verdict: Verdict, console: Console, min_score: float = 0.5) -> None:
+    """The verdict of ``checker compare``; one scoring below ``min_score`` says ``check`` would not report it."""
+    weak = verdict.relation is not Relation.UNRELATED and verdict.score < min_score
     head = Text.assemble((verdict.relation.value.upper(), STYLE[verdict.relation]), (f"  {verdict.kind}", "bold"),
                          (f"  score {verdict.score:.2f}  gate {verdict.gate:.2f}  cos {verdict.similarity:.3f}"
-                          + ("" if verdict.pair_score is None else f"  pair {verdict.pair_score:.2f}"), "dim"))
+                          + ("" if verdict.pair_score is None else f"  pair {verdict.pair_score:.2f}"), "dim"),
+                         (f"  weak: below min_score {min_score:.2f}, `checker check` would not report it"
+                          if weak else "", "yellow"))
     console.print(Panel(Group(head, Text(verdict.reason, style="italic"),
                               Text.assemble(("A ", "bold"), highlighted(a, [d.a_span for d in verdict.differences])),
                               Text.assemble(("B ", "bold"), highlighted(b, [d.b_span for d in verdict.differences]))),
