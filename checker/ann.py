@@ -173,20 +173,18 @@ def extend_file(source: Path | None, params: SearchParams, stored: int, new: np.
         import faiss
 
         index, params = build(new, kind, seed=seed) if len(new) else (faiss.IndexFlatIP(dimension), SearchParams())
-        faiss.write_index(index, str(target))
-        with open(target, "rb") as handle:
-            os.fsync(handle.fileno())
+        write(index, target)
         return params
     if kind == params.kind == "flat":
         return SearchParams() if files.append_flat(source, target, new, dimension) else None
     regrown = kind == "ivf" and total > RETRAIN_GROWTH * max(params.trained_on, 1)
     if kind == params.kind == "ivf" and not regrown:
-        if not len(new):  # nothing to add: the same file
-            shutil.copyfile(source, target)
-            return params if files.ivf_layout(target, dimension) else None
         layout = files.ivf_layout(source, dimension)
         if layout is None or layout.rows != stored:
             return None
+        if not len(new):  # nothing to add: the same file
+            shutil.copyfile(source, target)
+            return params
         layout = files.append_ivf(source, target, new, _assign(new, layout.centroids(source)))
         nprobe, recall = _tune_file(target, layout, seed=seed, start=params.nprobe)
         return SearchParams("ivf", layout.nlist, nprobe, recall, params.trained_on)
@@ -293,6 +291,15 @@ def tune_nprobe(index: Any, vectors: np.ndarray | None, *, target: float = TARGE
         if recall >= target or nprobe >= index.nlist:
             return nprobe, round(recall, 4)
         nprobe = min(index.nlist, nprobe * 2)
+
+
+def write(index: Any, path: Path) -> None:
+    """Write a FAISS index to ``path`` and flush it to disk (the caller renames it into place)."""
+    import faiss
+
+    faiss.write_index(index, str(path))
+    with open(path, "rb") as handle:
+        os.fsync(handle.fileno())
 
 
 def read(path: Path, params: SearchParams, *, mmap: bool = True) -> Any:

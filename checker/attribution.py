@@ -13,7 +13,7 @@ import re
 
 from .text.arabic import DIACRITICS
 
-_Q = "\"“”«»'‘’"
+QUOTES = "\"“”«»'‘’"  #: quotation marks that may open or close a quote or a source name
 
 # Reporting verbs (Arabic past/present, English; French and Spanish past forms) and how they assert.
 _VERBS = {
@@ -89,7 +89,7 @@ _NOT_SUBJECT = {"nothing", "something", "anything", "everything", "little", "muc
 _DETERMINER = {"a", "an", "the", "its", "his", "her", "their", "our", "this", "these", "those", "some", "no", "any"}
 
 
-_TOLD_AR = re.compile(r"\sلـ?\s?[" + _Q + r"](.+)$|\sل((?:وكالة|صحيفة|جريدة|قناة|موقع|شبكة|إذاعة|تلفزيون)\s.+)$")
+_TOLD_AR = re.compile(r"\sلـ?\s?[" + QUOTES + r"](.+)$|\sل((?:وكالة|صحيفة|جريدة|قناة|موقع|شبكة|إذاعة|تلفزيون)\s.+)$")
 _LATIN = "A-Za-zÀ-ÿ"
 
 
@@ -97,7 +97,7 @@ def _clean_source(raw: str) -> tuple[str, str | None]:
     """Trim a captured source phrase; return ``(source, told_to)`` («… لـ"الشرق الأوسط"» is who was told)."""
     src, told = raw, None
     if m := _TOLD_AR.search(src):
-        src, told = src[: m.start()], re.sub("[" + _Q + "]", "", m.group(1) or m.group(2)).strip(" ،,")
+        src, told = src[: m.start()], re.sub("[" + QUOTES + "]", "", m.group(1) or m.group(2)).strip(" ،,")
     src = re.sub(r"^[lLdD]['’](?=\w)", "", src.strip())  # «selon l'AFP»: the elided article is not the name
     # quotes go; an apostrophe inside a Latin word stays ("the ship's captain")
     src = re.sub(rf"[\"“”«»‘]|['’](?![{_LATIN}])|(?<![{_LATIN}])['’]", "", src)
@@ -193,7 +193,7 @@ def _trailing(plain: str) -> _Cue | None:
     speaker = words and len(words) <= 5 and words[0] in _DETERMINER | {"one"} and not _PRONOUN.intersection(words[1:])
     if not (_sourcelike(src) or speaker):  # "…, the story he told." is no cue
         return None
-    start = len(plain) - len(plain.lstrip(" " + _Q))
+    start = len(plain) - len(plain.lstrip(" " + QUOTES))
     return src, _VERB_KIND.get(m.group("verb"), "said"), _via(m.group("to")), start, _before(plain, m.start())
 
 
@@ -218,12 +218,12 @@ def _relayed(found: _Cue | None, according: re.Match | None, plain: str) -> _Cue
 
 def _closes(match: re.Match, plain: str) -> bool:
     """Whether ``match`` ends the sentence (only a full stop or a quote after it)."""
-    return not plain[match.end():].strip(" .!?؟" + _Q)
+    return not plain[match.end():].strip(" .!?؟" + QUOTES)
 
 
 def _before(plain: str, cut: int) -> int:
     """Where the body ends before a cue at ``cut``: without the comma and quotes that join them."""
-    return len(plain[:cut].rstrip(" ،," + _Q))
+    return len(plain[:cut].rstrip(" ،," + QUOTES))
 
 
 def _via(told: str | None) -> str | None:
@@ -248,7 +248,7 @@ def _sourcelike(phrase: str) -> bool:
 
 def _opens_clause(rest: str) -> bool:
     """Whether ``rest`` reads as a reported clause («the vessel was overloaded»), not an object («nothing about»)."""
-    words = [w.strip(".!?" + _Q) for w in re.split(r"[,;:]\s|\s[-–—]\s", rest, maxsplit=1)[0].split()]
+    words = [w.strip(".!?" + QUOTES) for w in re.split(r"[,;:]\s|\s[-–—]\s", rest, maxsplit=1)[0].split()]
     if len(words) < 2 or words[0].lower() in _NOT_SUBJECT:
         return False
     # the verb follows a subject; "-ed" after a determiner is an adjective ("an unexpected loss")

@@ -17,15 +17,14 @@ from collections import Counter
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from .attribution import find_attribution
+from .attribution import QUOTES, find_attribution
 from .clean import article_spans
 from .ingest import Document
 from .text.arabic import normalize, skeleton
 
 MIN_WORDS = 4
-_Q = "\"“”«»'‘’"
 
-_SENTENCE = re.compile(r"(?<=[^.\d][.!?؟])[" + _Q + r")]*\s+|(?<=\S)\s*\n")
+_SENTENCE = re.compile(r"(?<=[^.\d][.!?؟])[" + QUOTES + r")]*\s+|(?<=\S)\s*\n")
 _CLAUSE = re.compile(
     r"[،,]\s*(?=(?:و|ف)?(?:أن|إن|بأن)\s)|[،,]\s*(?=و[\u0621-\u064a]{2,6}\s+(?:أن|إن)\s)"
     r"|[،,]\s*(?=(?:مشير|لافت|مؤكد|مضيف|موضح)(?:ا|ة|اً|ةً)?\s+(?:إلى\s+|على\s+)?(?:أن|إن)\s)"

@@ -401,8 +401,6 @@ def _write_vectors(old: Index | None, new: np.ndarray, index_type: str, dimensio
     it cannot stream (a layout from another FAISS version, or IVF turned flat) is loaded whole and
     extended by :func:`ann.extend`.
     """
-    import faiss
-
     old_file = old.path / old.manifest["files"]["vectors"] if old else None
     old_params = old.search_params if old else ann.SearchParams()
     params = ann.extend_file(old_file, old_params, old.manifest["claims"] if old else 0, new, index_type,
@@ -411,9 +409,7 @@ def _write_vectors(old: Index | None, new: np.ndarray, index_type: str, dimensio
         return params
     stored = ann.read(old_file, old_params, mmap=False) if old_file else None
     faiss_index, params = ann.extend(stored, old_params, new, index_type, dimension)
-    faiss.write_index(faiss_index, str(target))
-    with open(target, "rb") as handle:
-        os.fsync(handle.fileno())
+    ann.write(faiss_index, target)
     return params
 
 

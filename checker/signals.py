@@ -172,11 +172,12 @@ def _is_name(token: Token) -> bool:
     return len(word) >= 3
 
 
+# French, Spanish and Portuguese prepositions of place ("arrivé à Lyon", "llegó en Valencia"): each marks a
+# location (LOCATIVES) and gives its slot (ROLES).
+_ROMANCE_ROLES = {"à": "at", "au": "at", "aux": "at", "vers": "to", "près": "at", "en": "at", "hacia": "to",
+                  "cerca": "at", "em": "at", "para": "to", "desde": "from", "depuis": "from"}
 ROLES = {"الي": "to", "to": "to", "into": "to", "نحو": "to", "في": "at", "in": "at", "at": "at", "قرب": "at",
-         "near": "at", "قباله": "at", "off": "at", "داخل": "at", "من": "from", "from": "from",
-         # French, Spanish, Portuguese, Italian prepositions of place ("arrivé à Alep", "llegó en Valencia")
-         "à": "at", "au": "at", "aux": "at", "vers": "to", "près": "at", "en": "at", "hacia": "to", "cerca": "at",
-         "em": "at", "para": "to", "desde": "from", "depuis": "from"}
+         "near": "at", "قباله": "at", "off": "at", "داخل": "at", "من": "from", "from": "from", **_ROMANCE_ROLES}
 
 
 def _role(toks: list[Token], i: int) -> str:
@@ -191,6 +192,17 @@ def _role(toks: list[Token], i: int) -> str:
     return ""
 
 
+def _site(toks: list[Token], i: int, j: int, gaz: dict) -> Fact:
+    """A named site: the place-type word at ``i`` up to the name at ``j`` («ميناء اللاذقية», "port of Safaga").
+
+    A site named after a known city shares that city's canonical key and lies in its country.
+    """
+    name = toks[j]
+    alias = translit_key(gaz.get("city_names", {}).get(name.norm, name.norm))
+    return Fact("location", "site:" + alias, " ".join(t.text for t in toks[i:j + 1]), (toks[i].start, name.end),
+                gaz["cities"].get(name.norm, ""), _role(toks, i), alias)
+
+
 def _places(toks: list[Token], gaz: dict) -> list[Fact]:
     found, used = [], set()
     norms = [t.norm for t in toks]
@@ -198,19 +210,11 @@ def _places(toks: list[Token], gaz: dict) -> list[Fact]:
         head = _place_type(tok.norm) if ARABIC.search(tok.norm) else tok.norm
         if (tok.norm in PLACE_TYPES or head in PLACE_TYPES) and i + 1 < len(toks) and _is_name(toks[i + 1]) \
                 and ARABIC.search(tok.norm):
-            name = toks[i + 1]
-            # a site named after a known city («ميناء اللاذقية») shares that city's canonical key
-            alias = translit_key(gaz.get("city_names", {}).get(name.norm, name.norm))
-            found.append(Fact("location", "site:" + alias, f"{tok.text} {name.text}",
-                              (tok.start, name.end), gaz["cities"].get(name.norm, ""), _role(toks, i), alias))
+            found.append(_site(toks, i, i + 1, gaz))
             used.update({i, i + 1})
         elif tok.norm in PLACE_TYPES and i + 2 < len(toks) and toks[i + 1].norm == "of" \
                 and toks[i + 2].text[:1].isupper() and not ARABIC.search(tok.norm):
-            # "the port of Safaga", "the city of Homs"
-            name = toks[i + 2]
-            alias = translit_key(gaz.get("city_names", {}).get(name.norm, name.norm))
-            found.append(Fact("location", "site:" + alias, " ".join(t.text for t in toks[i:i + 3]),
-                              (tok.start, name.end), gaz["cities"].get(name.norm, ""), _role(toks, i), alias))
+            found.append(_site(toks, i, i + 2, gaz))  # "the port of Safaga", "the city of Homs"
             used.update({i, i + 1, i + 2})
         elif tok.norm in PLACE_TYPES and i > 0 and not ARABIC.search(tok.norm):
             # "Ramstein Air Base", "Mitiga airport": capitalised name words before the type word
@@ -246,7 +250,7 @@ def _places(toks: list[Token], gaz: dict) -> list[Fact]:
 
 LOCATIVES = {"في", "الي", "قرب", "قباله", "عبر", "نحو", "داخل", "مدينه", "مدن", "شرق", "غرب", "شمال", "جنوب",
              "وسط", "ضواحي", "سواحل", "ساحل", "in", "to", "into", "near", "at", "off", "outside", "city",
-             "à", "au", "aux", "vers", "près", "en", "hacia", "cerca", "em", "para", "desde", "depuis"}
+             *_ROMANCE_ROLES}
 
 
 def _locative(toks: list[Token], i: int, name: str) -> bool:
