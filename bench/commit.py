@@ -60,7 +60,7 @@ def commit(path: Path, claims: int, in_memory: bool = False, retrain: bool = Fal
     """One commit of ``claims`` synthetic claims into the index at ``path``; the figures the module docstring lists."""
     from bench.run import synthetic_vectors, write_synthetic_index
     from checker import ann
-    from checker.index import MANIFEST, Index
+    from checker.store.index import MANIFEST, Index
 
     if retrain:
         manifest = json.loads((path / MANIFEST).read_text(encoding="utf-8"))

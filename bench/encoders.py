@@ -72,12 +72,12 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=0, help="threads per encoder (0: the runtime's default); "
                         "1 gives the per-worker throughput of a Ray worker")
     args = parser.parse_args()
-    from checker.claims import split_claims
     from checker.config import DEFAULT_MODEL, Config
-    from checker.embed import embedder_from_config
-    from checker.evaluate import evaluate
-    from checker.ingest import read_paths
-    from checker.scorer import PairScorer
+    from checker.embed.base import embedder_from_config
+    from checker.judge.evaluate import evaluate
+    from checker.judge.scorer import PairScorer
+    from checker.read.claims import split_claims
+    from checker.read.ingest import read_paths
 
     claims = [c.proposition for d in read_paths([ROOT / "examples" / "reports"]).documents for c in split_claims(d)]
     rows = list(csv.DictReader(ANS_DEV.open(encoding="utf-8")))

@@ -87,9 +87,9 @@ def write_synthetic_index(folder: Path, vectors: np.ndarray, model_id: str, per_
 
     ``first`` numbers the first report, so that a later call adds reports instead of repeating them.
     """
-    from checker.claims import Attribution, Claim
-    from checker.index import Index
-    from checker.ingest import Document
+    from checker.read.claims import Attribution, Claim
+    from checker.read.ingest import Document
+    from checker.store.index import Index
 
     start = time.perf_counter()
     docs, claims = [], []
@@ -116,8 +116,8 @@ def default_embedder():
 
 
 def sample_claims() -> list[str]:
-    from checker.claims import split_claims
-    from checker.ingest import read_paths
+    from checker.read.claims import split_claims
+    from checker.read.ingest import read_paths
 
     return [c.proposition for d in read_paths([SAMPLE]).documents for c in split_claims(d)]
 
@@ -137,7 +137,7 @@ def startup() -> dict:
 
 
 def encode(embedder, texts: list[str]) -> dict:
-    from checker.embed import _load_st, default_model_dir
+    from checker.embed.st import _load_st, default_model_dir
 
     plain = _load_st(str(default_model_dir(embedder.cache_dir)))
     plain.encode(texts[:8])
@@ -169,7 +169,7 @@ def build(embedder, texts: list[str]) -> dict:
 
 def check_latency(embedder, sizes: list[int], folder: Path, runs: int = 3) -> list[dict]:
     import checker
-    from checker.index import Index
+    from checker.store.index import Index
 
     rows = []
     for size in sizes:
@@ -192,7 +192,7 @@ def all_pairs(n: int, k: int = 10, d: int = 384) -> dict:
     from sentence_transformers.util import paraphrase_mining_embeddings
 
     from checker import ann
-    from checker.pairs import pairs_from_vectors
+    from checker.judge.pairs import pairs_from_vectors
 
     vectors = synthetic_vectors(n, d, seed=1)
     start = time.perf_counter()
@@ -236,10 +236,11 @@ _RSS = "int(open('/proc/self/statm').read().split()[1]) * resource.getpagesize()
 
 def memory(path: Path) -> dict:
     """Resident memory a fresh process adds per stored claim: to serve checks, and holding every vector."""
-    from checker.index import Index
+    from checker.store.index import Index
 
     info = Index.open(path).info()
-    code = (f"import resource, sys, numpy as np; sys.path.insert(0, {str(ROOT)!r}); from checker.index import Index; "
+    code = (f"import resource, sys, numpy as np; sys.path.insert(0, {str(ROOT)!r}); "
+            "from checker.store.index import Index; "
             f"import faiss; before = {_RSS}; i = Index.open({str(path)!r}); "
             "q = np.random.default_rng(0).normal(size=(30, i.manifest['dimension'])).astype('float32'); "
             "q /= np.linalg.norm(q, axis=1, keepdims=True); rows, _ = i.neighbours(q, 24, set()); i.claims(rows); "

@@ -30,7 +30,7 @@ def help_start(runs: int = 5) -> float:
 
 
 def conversion() -> float:
-    from checker.embed import default_model_dir
+    from checker.embed.st import default_model_dir
 
     with tempfile.TemporaryDirectory() as cache:
         start = time.perf_counter()
@@ -56,12 +56,12 @@ def index_build() -> tuple[int, float, float]:
 
 def judging() -> tuple[int, float, float]:
     """Rule judgement and learned pair scores per candidate pair, against the encoder's cost per claim."""
-    from checker.api import _idf, _pair_input, calibration_for, pair_scores
-    from checker.claims import split_claims, unify_sources
     from checker.embed import SentenceTransformerEmbedder
-    from checker.ingest import read_paths
-    from checker.judge import RuleJudge
-    from checker.pairs import pairs_from_vectors
+    from checker.judge.corpus import _idf, _pair_input, calibration_for, pair_scores
+    from checker.judge.pairs import pairs_from_vectors
+    from checker.judge.rules import RuleJudge
+    from checker.read.claims import split_claims, unify_sources
+    from checker.read.ingest import read_paths
 
     embedder = SentenceTransformerEmbedder()
     docs = read_paths([ROOT / "examples" / "reports"]).documents

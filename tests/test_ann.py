@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from checker import ann
-from checker.pairs import pairs_from_vectors
+from checker.judge.pairs import pairs_from_vectors
 
 
 def clustered(n: int, d: int = 32, clusters: int = 64, spread: float = 0.35, seed: int = 0) -> np.ndarray:

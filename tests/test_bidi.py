@@ -5,8 +5,8 @@ import unicodedata
 import pytest
 from rich.text import Text
 
-from checker.claims import split_claims
-from checker.ingest import read_paths
+from checker.read.claims import split_claims
+from checker.read.ingest import read_paths
 from checker.tui.bidi import BidiText, is_rtl, wrap
 
 _BRACKETS = str.maketrans("()[]«»", "||||^^")

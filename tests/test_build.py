@@ -12,11 +12,11 @@ import pytest
 
 from checker import ann, api, build
 from checker.api import build_index
-from checker.build import write_chunked
 from checker.errors import NoReportsError
-from checker.faiss_files import append_flat, flat_rows
-from checker.index import Index
-from checker.ingest import iter_reports, read_paths, scan
+from checker.read.ingest import iter_reports, read_paths, scan
+from checker.store.build import write_chunked
+from checker.store.faiss_files import append_flat, flat_rows
+from checker.store.index import Index
 from tests.conftest import FakeEmbedder
 
 

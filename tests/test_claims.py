@@ -1,9 +1,9 @@
 import pytest
 
-from checker.api import pair_input_from_text
-from checker.attribution import find_attribution
-from checker.claims import split_claims, unify_sources
-from checker.ingest import Document, content_id, read_paths
+from checker.judge.corpus import pair_input_from_text
+from checker.read.attribution import find_attribution
+from checker.read.claims import split_claims, unify_sources
+from checker.read.ingest import Document, content_id, read_paths
 
 
 def _doc(text, source="الموقع"):

@@ -1,5 +1,5 @@
-from checker.clean import article_spans, metadata
-from checker.ingest import read_paths
+from checker.read.clean import article_spans, metadata
+from checker.read.ingest import read_paths
 
 LEFTOVERS = ["اترك رد", "لن يتم نشر عنوان بريدك", "اقرأ أيضًا", "إقرأ أيضاً", "مقالات مشابهة", "كلمات دلالية",
              "Total 0 Shares", "Tweet 0", "Written by", "من مواليد عام 1984", "دقائق القراءة", "https://t.co",

@@ -112,7 +112,7 @@ def test_compare_says_when_a_verdict_is_too_weak_to_report():
     from rich.console import Console
 
     from checker.cli.render import render_verdict
-    from checker.judge import Relation, Verdict
+    from checker.judge.rules import Relation, Verdict
 
     def shown(score):
         out = io.StringIO()

@@ -9,9 +9,9 @@ import pytest
 from typer.testing import CliRunner
 
 from checker.cli import app
-from checker.distributed import shards
 from checker.embed import SentenceTransformerEmbedder
-from checker.index import Index
+from checker.embed.ray import shards
+from checker.store.index import Index
 
 from .conftest import FakeEmbedder
 
@@ -32,7 +32,7 @@ def test_ray_build_with_two_workers_equals_local_build(tmp_path: Path, sample_di
     assert local.exit_code == 0, local.output
     driver_side = FakeEmbedder()
     monkeypatch.setattr(SentenceTransformerEmbedder, "from_config", classmethod(lambda cls, c, n=None: driver_side))
-    monkeypatch.setattr("checker.distributed.DEFAULT_SHARD_SIZE", 16)  # several shards per worker
+    monkeypatch.setattr("checker.embed.ray.DEFAULT_SHARD_SIZE", 16)  # several shards per worker
     distributed = runner.invoke(app, ["index", "build", str(sample_dir), "--index", str(tmp_path / "ray"),
                                       "--engine", "ray", "--workers", "2"])
     assert distributed.exit_code == 0, distributed.output
@@ -45,7 +45,7 @@ def test_ray_build_with_two_workers_equals_local_build(tmp_path: Path, sample_di
 
 def test_one_ray_session_serves_every_call_until_closed(monkeypatch: pytest.MonkeyPatch) -> None:
     ray = pytest.importorskip("ray")
-    from checker.distributed import RayEmbedder
+    from checker.embed.ray import RayEmbedder
 
     starts = []
     real_init = ray.init
@@ -61,10 +61,11 @@ def test_one_ray_session_serves_every_call_until_closed(monkeypatch: pytest.Monk
 
 def test_judging_on_ray_gives_the_local_verdicts_in_order(tmp_path: Path, sample_dir: Path) -> None:
     pytest.importorskip("ray")
-    from checker.api import _pair_input, build_index, calibration_for, check_index
-    from checker.distributed import RayJudge
-    from checker.judge import RuleJudge
-    from checker.pairs import pairs_from_vectors
+    from checker.api import build_index, check_index
+    from checker.judge.corpus import _pair_input, calibration_for
+    from checker.judge.pairs import pairs_from_vectors
+    from checker.judge.ray import RayJudge
+    from checker.judge.rules import RuleJudge
 
     index = build_index([sample_dir], tmp_path / "idx", embedder=FakeEmbedder())
     claims, vectors = index.claims(), index.vectors()

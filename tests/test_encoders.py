@@ -11,8 +11,8 @@ import pytest
 
 from checker.config import DEFAULT_MODEL, Config
 from checker.embed import ENCODERS, SentenceTransformerEmbedder, embedder_from_config
+from checker.embed.onnx_e5 import INT8_DIR_NAME, OnnxE5Embedder, length_batches, mean_pool
 from checker.errors import ModelError
-from checker.onnx_encoder import INT8_DIR_NAME, OnnxE5Embedder, length_batches, mean_pool
 
 
 def test_registry_resolves_names_without_loading(tmp_path: Path) -> None:
@@ -53,7 +53,7 @@ def tiny_e5(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, object]:
     from tokenizers import Tokenizer, models, pre_tokenizers, processors
     from transformers import XLMRobertaConfig, XLMRobertaModel
 
-    from checker.onnx_encoder import export_onnx, quantise
+    from checker.embed.onnx_e5 import export_onnx, quantise
 
     folder = tmp_path_factory.mktemp("tiny")
     torch.manual_seed(0)
@@ -138,8 +138,8 @@ def test_use_encoder_names_the_install_when_the_wheel_is_missing(monkeypatch: py
 @pytest.mark.model
 def test_int8_e5_stays_within_cosine_099_of_fp32(sample_dir: Path) -> None:
     pytest.importorskip("onnxruntime")
-    from checker.claims import split_claims
-    from checker.ingest import read_paths
+    from checker.read.claims import split_claims
+    from checker.read.ingest import read_paths
 
     claims = [c.proposition for d in read_paths([sample_dir]).documents for c in split_claims(d)]
     int8 = embedder_from_config(Config(model="e5-small-int8"))
@@ -152,7 +152,7 @@ def test_int8_e5_stays_within_cosine_099_of_fp32(sample_dir: Path) -> None:
 @pytest.mark.model
 def test_int8_e5_reads_the_scorer_trained_on_its_fp32_weights() -> None:
     pytest.importorskip("onnxruntime")
-    from checker.scorer import LABELS, PairScorer
+    from checker.judge.scorer import LABELS, PairScorer
 
     int8 = embedder_from_config(Config(model="e5-small-int8"))
     scorer = PairScorer.for_model(int8.model_id)

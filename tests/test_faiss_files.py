@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from checker import ann, faiss_files
-from checker.build import write_chunked
+from checker.store.build import write_chunked
 from tests.conftest import FakeEmbedder
 from tests.test_ann import clustered
 from tests.test_build import _corpus

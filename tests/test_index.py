@@ -5,7 +5,7 @@ import pytest
 
 from checker.api import build_index, check
 from checker.errors import IndexStoreError
-from checker.index import MANIFEST, Index
+from checker.store.index import MANIFEST, Index
 
 REPORT_A = "عنوان أ\nذكرت صحيفة الغد أن السفينة غرقت قرب ميناء طرطوس صباح الاثنين.\n"
 REPORT_B = "عنوان ب\nقالت وكالة الأنباء إن السفينة غرقت قرب ميناء اللاذقية صباح الاثنين.\n"
@@ -90,7 +90,7 @@ def test_a_failed_write_leaves_the_previous_index_intact(reports, tmp_path, fake
     def boom(*args, **kwargs):
         raise OSError("disk full")
 
-    monkeypatch.setattr("checker.index._fsync_write", boom)
+    monkeypatch.setattr("checker.store.index._fsync_write", boom)
     with pytest.raises(OSError):
         build_index([reports], tmp_path / "idx", embedder=fake_embedder, add=True)
     after = Index.open(tmp_path / "idx").info()

@@ -10,14 +10,14 @@ from pathlib import Path
 
 import pytest
 
-from checker.index import Index
+from checker.store.index import Index
 
 WRITER = """
 import sys, time
 sys.path.insert(0, {root!r})
 sys.path.insert(0, {tests!r})
 from conftest import FakeEmbedder
-import checker.index as index_module
+import checker.store.index as index_module
 from checker.api import build_index
 
 slow = float(sys.argv[3])

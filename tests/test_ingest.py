@@ -4,9 +4,9 @@ from pathlib import Path
 
 import pytest
 
-from checker import ingest
 from checker.errors import InputError, NoReportsError
-from checker.ingest import Document, Skipped, content_id, decode, iter_reports, read_file, read_paths, scan
+from checker.read import formats
+from checker.read.ingest import Document, Skipped, content_id, decode, iter_reports, read_file, read_paths, scan
 
 ARABIC = "ذكرت صحيفة محلية أن السفينة غرقت قرب الميناء صباح الاثنين.\nوقال مسؤول إن الطاقم نجا."
 
@@ -109,7 +109,7 @@ def test_jsonl_is_streamed_line_by_line_without_a_size_limit(tmp_path, monkeypat
     lines[3] = "{not json"
     path = tmp_path / "big.jsonl"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    monkeypatch.setattr(ingest, "MAX_BYTES", 100)  # the limit is for files read whole
+    monkeypatch.setattr(formats, "MAX_BYTES", 100)  # the limit is for files read whole
     monkeypatch.setattr(Path, "read_bytes", lambda self: pytest.fail(f"{self} was read whole"))
     stream = iter_reports([path])
     first = next(stream)
@@ -150,7 +150,7 @@ def test_jsonl_lines_are_decoded_one_by_one_and_utf16_is_read_whole(tmp_path, mo
     wide.write_bytes(("\n".join(json.dumps({"text": ARABIC + f" {n}"}, ensure_ascii=False) for n in range(3)))
                      .encode("utf-16"))
     assert [d.path for d in read_paths([wide]).documents] == [f"{wide}:{n}" for n in (1, 2, 3)]
-    monkeypatch.setattr(ingest, "MAX_BYTES", 100)
+    monkeypatch.setattr(formats, "MAX_BYTES", 100)
     [skipped] = list(iter_reports([wide]))
     assert "larger than the 0 MB limit" in skipped.reason and "UTF-8 JSONL" in skipped.reason
 
@@ -184,7 +184,7 @@ def test_stream_documents_dedupes_and_raises_when_nothing_is_readable(tmp_path):
 @pytest.mark.slow
 def test_a_50_mb_report_is_read_and_split(tmp_path):
     """One 50 MB file (a dump pasted as one report): read, cleaned and split, spans and lines intact."""
-    from checker.claims import split_claims
+    from checker.read.claims import split_claims
 
     line = "ذكرت وكالة الأنباء أن {n} شاحنة وصلت إلى ميناء طرطوس صباح الاثنين. وقال مسؤول إن الشحنة {n} طبية."
     lines = ["تقرير كبير"] + [line.format(n=n) for n in range(300_000)]

@@ -5,8 +5,8 @@ Similarities are given directly (the judge's input), so these tests need no mode
 
 import pytest
 
-from checker.api import pair_input_from_text
-from checker.judge import Calibration, Relation, RuleJudge
+from checker.judge.corpus import pair_input_from_text
+from checker.judge.rules import Calibration, Relation, RuleJudge
 
 CAL = Calibration(unrelated=0.86, related=0.95)
 JUDGE = RuleJudge(CAL)
@@ -126,8 +126,8 @@ def test_relative_dates_resolve_against_the_report_date(relative, absolute_same,
 
 
 def test_report_dates_read_iso_and_arabic_dates_and_skip_unreadable_ones():
-    from checker.api import report_dates
-    from checker.ingest import Document
+    from checker.read.dates import report_dates
+    from checker.read.ingest import Document
 
     docs = [Document(id="a", path="a.txt", text="x", title="", date="2024-05-10"),
             Document(id="b", path="b.txt", text="x", title="", date="28 ديسمبر 2024"),
@@ -171,7 +171,7 @@ def test_cross_script_pairs_use_their_own_landmarks():
 
 
 def test_calibrate_cross_reads_translations_against_non_matching_pairs(fake_embedder):
-    from checker.calibrate import calibrate_cross
+    from checker.judge.calibrate import calibrate_cross
 
     pairs = [("oil prices rise", "oil prices rise today", "agree"), ("the team won", "the team won the cup", "agree"),
              ("rain in the north", "heavy rain in the north", "agree")]
@@ -220,7 +220,7 @@ def test_look_alikes_from_other_events_are_not_contradictions(a, b):
 
 
 def test_number_words_are_read_as_figures():
-    from checker.signals import read_signals
+    from checker.text.signals import read_signals
 
     assert [f.key for f in read_signals("Twenty-six people were killed").numbers] == ["26"]
     assert [f.key for f in read_signals("قتل ستة وعشرون شخصا في الانهيار").numbers] == ["26"]

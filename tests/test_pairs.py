@@ -2,7 +2,7 @@ import itertools
 
 import numpy as np
 
-from checker.pairs import pairs_from_vectors
+from checker.judge.pairs import pairs_from_vectors
 
 
 def _unit(rows):

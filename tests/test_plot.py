@@ -1,7 +1,7 @@
 import matplotlib
 import numpy as np
 
-from checker.plot import display_label, source_matrix
+from checker.report.plot import display_label, source_matrix
 
 matplotlib.use("Agg")
 

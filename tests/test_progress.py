@@ -1,9 +1,9 @@
 import numpy as np
 
-from checker import build_index, check
+from checker import build_index, check, check_index
 from checker.cli.app import amount_column
-from checker.ingest import scan
 from checker.progress import INDEXING, embed_with_progress, tqdm_progress
+from checker.read.ingest import scan
 
 
 def test_embedding_in_chunks_reports_progress_and_keeps_rows(fake_embedder):
@@ -29,7 +29,7 @@ def test_check_and_build_index_report_progress(fake_embedder, sample_dir, tmp_pa
     done = [d for _, d, _ in seen]
     assert done == sorted(done) and done[0] > 0 and done[-1] == total
     assert len(index.to_pandas()) == index.info().claims and "<table>" in index._repr_html_()
-    assert index.check(embedder=fake_embedder).to_pandas().shape[0] == len(report.findings)
+    assert check_index(index, embedder=fake_embedder).to_pandas().shape[0] == len(report.findings)
 
 
 def test_progress_true_draws_tqdm_bars(fake_embedder, sample_dir, capsys):

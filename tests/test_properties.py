@@ -3,10 +3,10 @@
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from checker.claims import split_claims
-from checker.clean import article_spans
-from checker.ingest import Document, content_id, decode
-from checker.signals import read_signals
+from checker.read.claims import split_claims
+from checker.read.clean import article_spans
+from checker.read.ingest import Document, content_id, decode
+from checker.text.signals import read_signals
 
 ARABIC_WORDS = ["قال", "إن", "ذكرت", "صحيفة", "أن", "نفى", "إلى", "قاعدة", "مطار", "في", "لم", "٢٠١٩", "مليار",
                 "يوليو", "S-400", "إس-400", "،", ".", "؟", "\n", "«", "»", "اقرأ أيضا", "كلمات دلالية:", "المصدر:"]

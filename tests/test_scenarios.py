@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 import checker
-from checker.judge import SAME_EVENT_GATE, STANCE_GATE, Relation
+from checker.judge.rules import SAME_EVENT_GATE, STANCE_GATE, Relation
 
 pytestmark = pytest.mark.model
 EVENTS = Path(__file__).parent / "data" / "events"

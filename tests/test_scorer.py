@@ -3,10 +3,10 @@ import csv
 import numpy as np
 import pytest
 
-from checker.embed import DEFAULT_MODEL_ID, INT8_MODEL_ID, USE_MODEL_ID
+from checker.embed.base import DEFAULT_MODEL_ID, INT8_MODEL_ID, USE_MODEL_ID
 from checker.errors import ModelError
-from checker.evaluate import evaluate, metrics
-from checker.scorer import (
+from checker.judge.evaluate import evaluate, metrics
+from checker.judge.scorer import (
     LABELS,
     SENTENCE_KEYS,
     AttentionHead,
@@ -36,7 +36,7 @@ def test_metrics_match_a_hand_computed_example():
 def test_numpy_head_reproduces_the_torch_head_with_padding():
     import torch
 
-    from checker.train import _head_module, _padded, export_head
+    from checker.judge.train import _head_module, _padded, export_head
 
     torch.manual_seed(0)
     net = _head_module(16, 8, dropout=0.3).eval()
@@ -71,7 +71,7 @@ def _write_pairs(path, rows):
 def test_train_writes_a_scorer_that_learns_a_swapped_word(tmp_path, fake_embedder):
     """Disagree pairs replace one word by its opposite; agree pairs drop or repeat a word. Held-out
     sentences must be told apart after training, and the card must say how the scorer was made."""
-    from checker.train import PARAMS, train_scorer
+    from checker.judge.train import PARAMS, train_scorer
 
     subjects = ["oil", "gold", "wheat", "coffee", "copper", "rice", "sugar", "cotton", "silver", "corn"]
     rows = []
@@ -139,9 +139,9 @@ def test_trained_scorer_on_ans_dev_matches_its_card():
 
 def test_the_scorer_reads_a_denial_cue_with_its_content():
     """«نفت الوزارة أن …» asserts the opposite of its proposition: the scorer must see the denial verb."""
-    from checker.api import _scored_text
-    from checker.claims import split_claims
-    from checker.ingest import Document
+    from checker.judge.corpus import _scored_text
+    from checker.read.claims import split_claims
+    from checker.read.ingest import Document
 
     text = "نفت وزارة الدفاع أن تكون الطائرة قد سقطت في البحر. وقالت الشرطة إن الطائرة سقطت في البحر."
     denied, said = split_claims(Document(id="r", path="r.txt", title="", text=text))
@@ -165,7 +165,7 @@ def write_sentence_scorer(folder, model_id: str, dim: int = 64, heads: int = 2, 
 def test_numpy_sentence_head_reproduces_the_torch_module():
     import torch
 
-    from checker.train import _sentence_module, export_sentence_head
+    from checker.judge.train import _sentence_module, export_sentence_head
 
     torch.manual_seed(0)
     net = _sentence_module(3 * 16 + 3, 8, dropout=0.3).eval()
@@ -254,7 +254,7 @@ def test_eval_refuses_a_token_scorer_for_an_encoder_without_token_vectors(tmp_pa
 def test_shipped_use_head_scores_a_negation_above_its_paraphrase():
     pytest.importorskip("onnxruntime_extensions")
     from checker.config import Config
-    from checker.embed import embedder_from_config
+    from checker.embed.base import embedder_from_config
 
     embedder = embedder_from_config(Config(model="use-multilingual-int8"))
     scorer = PairScorer.for_model(embedder.model_id)

@@ -2,7 +2,7 @@ from datetime import date
 
 import pytest
 
-from checker.stories import Stance, parse_date, short_label, stance_of
+from checker.judge.stories import Stance, parse_date, short_label, stance_of
 
 from .conftest import make_report
 

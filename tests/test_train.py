@@ -4,7 +4,7 @@ import csv
 
 import numpy as np
 
-from checker.scorer import LABELS, PairScorer, SentencePairScorer
+from checker.judge.scorer import LABELS, PairScorer, SentencePairScorer
 
 
 def _write_pairs(path, rows):
@@ -29,9 +29,9 @@ def _pairs():
 
 def test_an_encoder_without_token_vectors_gets_a_sentence_scorer_in_its_own_folder(tmp_path, monkeypatch,
                                                                                   fake_sentence_embedder):
-    from checker.train import SENTENCE_PARAMS, train_scorer
+    from checker.judge.train import SENTENCE_PARAMS, train_scorer
 
-    monkeypatch.setattr("checker.scorer.SCORER_ROOT", tmp_path / "scorers")
+    monkeypatch.setattr("checker.judge.scorer.SCORER_ROOT", tmp_path / "scorers")
     rows = _pairs()
     _write_pairs(tmp_path / "train.csv", rows[:50])
     _write_pairs(tmp_path / "dev.csv", rows[50:])
@@ -57,7 +57,7 @@ def test_an_encoder_without_token_vectors_gets_a_sentence_scorer_in_its_own_fold
 
 
 def test_sentence_training_is_reproducible(tmp_path, fake_sentence_embedder):
-    from checker.train import SENTENCE_PARAMS, train_scorer
+    from checker.judge.train import SENTENCE_PARAMS, train_scorer
 
     _write_pairs(tmp_path / "train.csv", _pairs()[:20])
     _write_pairs(tmp_path / "dev.csv", _pairs()[20:30])

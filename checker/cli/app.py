@@ -20,6 +20,7 @@ from ..errors import CheckerError, ExitCode
 
 app = typer.Typer(
     name="checker", no_args_is_help=True, add_completion=False, rich_markup_mode="rich",
+    pretty_exceptions_enable=False,
     help="Find claims in news reports that agree with or contradict each other, and why.",
 )
 index_app = typer.Typer(no_args_is_help=True, help="Build, extend and inspect stored indexes.")

@@ -63,7 +63,7 @@ def check_cli(
     if not agreements:
         report.findings = report.contradictions
     if baseline is not None:
-        from ..ci import apply_baseline, read_baseline
+        from ..report.ci import apply_baseline, read_baseline
 
         result = apply_baseline(report, read_baseline(baseline))
         report = result.report
@@ -74,7 +74,7 @@ def check_cli(
     if output_format.value == "json":
         typer.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
     elif output_format.value in ("junit", "github"):
-        from ..ci import to_github, to_junit
+        from ..report.ci import to_github, to_junit
 
         typer.echo((to_junit if output_format.value == "junit" else to_github)(report), nl=False)
     else:
@@ -85,7 +85,7 @@ def check_cli(
         render_report(report, Console())
     code = exit_code(report, config.fail_on)
     if add and code is ExitCode.OK:
-        from ..index import Index
+        from ..store.index import Index
 
         target = Index.open(against).path  # resolves a bare name under indexes/ as --against did
         index = build_index([str(p) for p in paths], target, config=config, add=True, notify=notify)
@@ -114,7 +114,7 @@ def baseline_cli(
     Finding ids come from both claims' content, not row numbers, so they survive re-ordering and re-indexing.
     """
     from ..api import check
-    from ..ci import write_baseline
+    from ..report.ci import write_baseline
 
     report = check([str(p) for p in paths], against=against, config=config_from(model=model), notify=notify)
     write_baseline(report, output)

@@ -24,8 +24,8 @@ def calibrate_cli(pairs: Path = typer.Argument(..., help="CSV with s1,s2,stance 
     Example: checker calibrate ../shared/data/ans/stance_train.csv
     Example: checker calibrate checker/data/parallel_ar_en.csv --cross
     """
-    from ..calibrate import calibrate, calibrate_cross, file_sha256, read_pairs, store
     from ..embed import embedder_from_config
+    from ..judge.calibrate import calibrate, calibrate_cross, file_sha256, read_pairs, store
 
     embedder = embedder_from_config(config_from(model=model), notify)
     entry = (calibrate_cross if cross else calibrate)(read_pairs(pairs), embedder)
@@ -50,8 +50,8 @@ def train_cli(train: Path = typer.Option(..., "--train", help="Training pairs CS
     Example: checker train --model use-multilingual-int8 --train TRAIN.csv --dev DEV.csv
     """
     from ..embed import embedder_from_config
-    from ..scorer import scorer_folder
-    from ..train import train_scorer
+    from ..judge.scorer import scorer_folder
+    from ..judge.train import train_scorer
 
     embedder = embedder_from_config(config_from(model=model), notify)
     card = train_scorer(train, dev, embedder, seed=seed, log=notify)
@@ -71,7 +71,7 @@ def eval_cli(pairs: Path = typer.Argument(..., help="CSV with s1,s2,stance (agre
     import json
 
     from ..embed import embedder_from_config
-    from ..evaluate import evaluate
+    from ..judge.evaluate import evaluate
 
     embedder = embedder_from_config(config_from(model=model), notify)
     result = evaluate(pairs, embedder)

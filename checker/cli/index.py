@@ -39,7 +39,7 @@ def _embedder(model: str | None, engine: Engine, address: str | None, workers: i
     embedder = embedder_from_config(config_from(model=model), notify)
     if engine is Engine.local:
         return nullcontext(embedder)
-    from ..distributed import RayEmbedder
+    from ..embed.ray import RayEmbedder
 
     return RayEmbedder(embedder, address=address, workers=workers)
 
@@ -92,7 +92,7 @@ def add_cli(paths: list[Path] = typer.Argument(..., help="Report files or folder
 def info_cli(index: Path = typer.Argument(..., help="Index folder."),
              as_json: bool = typer.Option(False, "--json", help="Print JSON.")) -> None:
     """Show an index's model, size, search structure and memory per claim."""
-    from ..index import Index
+    from ..store.index import Index
 
     info = Index.open(index).info()
     if as_json:
@@ -123,7 +123,7 @@ def check_cli(index: Path = typer.Argument(..., help="Index folder, or a name un
     if engine is Engine.local:
         report = check_index(index, config=config, notify=notify)
     else:
-        from ..distributed import RayJudge
+        from ..judge.ray import RayJudge
 
         with RayJudge(address=address, workers=workers) as on_ray:
             report = check_index(index, config=config, notify=notify, run_judge=on_ray)

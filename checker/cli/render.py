@@ -8,21 +8,10 @@ from rich.rule import Rule
 from rich.table import Table
 from rich.text import Text
 
-from ..claims import Claim
-from ..judge import Relation, Verdict
-from ..report import Finding, Report
-
-STYLE = {Relation.CONTRADICT: "bold red", Relation.AGREE: "bold green", Relation.UNRELATED: "dim"}
-HIGHLIGHT = "bold black on yellow"
-
-
-def highlighted(text: str, spans: list[tuple[int, int]]) -> Text:
-    """``text`` with the differing ``spans`` highlighted."""
-    out = Text(text)
-    for start, end in spans:
-        if 0 <= start < end <= len(text):
-            out.stylize(HIGHLIGHT, start, end)
-    return out
+from ..judge.verdict import Relation, Verdict
+from ..read.claims import Claim
+from ..report.report import Finding, Report
+from ..report.style import STYLE, highlighted
 
 
 def _claim_block(label: str, claim: Claim, spans: list[tuple[int, int]]) -> Group:

@@ -19,8 +19,8 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input, Static
 
-from ..report import Finding, Report
-from ..stories import Story
+from ..judge.stories import Story
+from ..report.report import Finding, Report
 from .bidi import BidiText, one_line
 from .widgets import LEGEND, RELATION_STYLE, RELATIONS, STANCE_CELL, ClaimPane, Query, cycle
 

@@ -8,10 +8,10 @@ from rich.console import Group
 from rich.text import Text
 from textual.widgets import Static
 
-from ..claims import Claim
-from ..cli.render import STYLE, highlighted
-from ..judge import Relation
-from ..stories import Stance, Story
+from ..judge.stories import Stance, Story
+from ..judge.verdict import Relation
+from ..read.claims import Claim
+from ..report.style import STYLE, highlighted
 from .bidi import BidiText
 
 RELATION_STYLE = {r: STYLE[r] for r in (Relation.CONTRADICT, Relation.AGREE)}

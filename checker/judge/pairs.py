@@ -1,0 +1,73 @@
+"""Candidate pairs: nearest neighbours between claims that different voices assert.
+
+:func:`find_pairs` embeds and delegates to the array-level
+:func:`pairs_from_vectors`, which a test can drive with hand-written vectors.
+Pairs are kept only between claims of different reports, or of different
+attributed sources within one report.
+
+Queries run in batches against one search structure (exact flat search, or a
+stored index's IVF), so memory is bounded by ``batch_size × k`` search results
+plus the pairs found, never ``n × n``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+from ..store.ann import all_neighbours, is_ivf, search_batches
+
+
+def pairs_from_vectors(vectors: np.ndarray, *, k: int = 8, min_similarity: float = 0.0,
+                       allowed: Callable[[int, int], bool] | None = None,
+                       queries: list[int] | None = None, search_index: Any | None = None,
+                       batch_size: int = 4096) -> list[tuple[int, int, float]]:
+    """Nearest-neighbour pairs ``(i, j, cosine)`` with ``i < j``, best first.
+
+    Args:
+        vectors: ``(n, d)`` unit rows.
+        k: neighbours looked up per query row. Higher finds more pairs, costs more judging.
+            Defaults to 8.
+        min_similarity: pairs below this cosine are dropped. Defaults to 0.0.
+        allowed: ``allowed(i, j)`` filters pairs (e.g. same report, same source).
+        queries: rows to search from. Defaults to all rows; pass only the new
+            claims' rows to compare them with everything stored.
+        search_index: a FAISS index whose ids are the rows of ``vectors`` (e.g. a stored
+            IVF index). Defaults to exact search over ``vectors``.
+        batch_size: query rows searched at once. Decrease to lower memory. Defaults to 4096.
+
+    Returns:
+        Unique pairs sorted by descending cosine.
+    """
+    n = len(vectors)
+    rows = np.arange(n) if queries is None else np.asarray(queries, dtype=np.int64)
+    if n < 2 or not len(rows):
+        return []
+    if search_index is None:
+        import faiss
+
+        search_index = faiss.IndexFlatIP(vectors.shape[1])
+        search_index.add(np.ascontiguousarray(vectors, dtype=np.float32))
+    kk = min(n, k + 1)
+    found_i, found_j, found_s = [], [], []
+    if queries is None and is_ivf(search_index):  # every row against every row: join cell by cell
+        blocks = all_neighbours(search_index, np.ascontiguousarray(vectors, dtype=np.float32), kk)
+    else:
+        blocks = ((rows[o:o + len(ids)], scores, ids) for o, scores, ids in
+                  search_batches(search_index, vectors[rows], kk, batch_size))
+    for block_rows, scores, ids in blocks:
+        left = np.repeat(block_rows, kk)
+        right, sims = ids.ravel(), scores.ravel()
+        keep = (right >= 0) & (right != left) & (sims >= min_similarity)
+        left, right = left[keep], right[keep]
+        found_i.append(np.minimum(left, right))
+        found_j.append(np.maximum(left, right))
+        found_s.append(sims[keep])
+    i, j, s = (np.concatenate(parts) for parts in (found_i, found_j, found_s))
+    _, first = np.unique(i * n + j, return_index=True)
+    i, j, s = i[first], j[first], s[first]
+    order = np.lexsort((j, i, -s))  # best first; ties in row order, so results are reproducible
+    pairs = zip(i[order].tolist(), j[order].tolist(), s[order].tolist())
+    return [p for p in pairs if allowed(p[0], p[1])] if allowed else list(pairs)

@@ -1,0 +1,68 @@
+"""The records of the read stage: a :class:`Document` (one report), a :class:`Skipped` input and a :class:`Corpus`."""
+
+from __future__ import annotations
+
+import hashlib
+import unicodedata
+from dataclasses import dataclass, field
+
+from ..errors import InputError
+from .clean import metadata
+
+
+@dataclass(frozen=True)
+class Document:
+    """One report: its text exactly as decoded, and what is known about it.
+
+    Attributes:
+        id: stable content hash of the text (16 hex digits).
+        path: the file it came from (``file.jsonl:LINE`` for JSONL records).
+        title: headline (first non-empty line for plain text).
+        text: the decoded text; every claim span points into it.
+        source: the outlet, from the record or a line such as «المصدر: …».
+        date: publication date as written, from the record or the text.
+        url: the record's URL, if given.
+    """
+
+    id: str
+    path: str
+    title: str
+    text: str
+    source: str | None = None
+    date: str | None = None
+    url: str | None = None
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """An input that was not read, and why (the message names the fix)."""
+
+    path: str
+    reason: str
+
+
+@dataclass
+class Corpus:
+    """What :func:`read_paths` found: readable documents and skipped inputs."""
+
+    documents: list[Document] = field(default_factory=list)
+    skipped: list[Skipped] = field(default_factory=list)
+
+
+def content_id(text: str) -> str:
+    """Stable id of a text: the first 16 hex digits of SHA-256 over its NFC form, trimmed."""
+    return hashlib.sha256(unicodedata.normalize("NFC", text.strip()).encode("utf-8")).hexdigest()[:16]
+
+
+def _document(text: str, path: str, *, title: str | None = None, source: str | None = None,
+              date: str | None = None, url: str | None = None, id: str | None = None) -> Document:
+    if not text.strip():
+        raise InputError(f"{path}: no text; remove the file or add the report's text")
+    if title is None:
+        lines = [line.strip() for line in text.splitlines() if line.strip()]
+        title = next((line for line in lines if len(line.split()) >= 3), lines[0])
+    found = metadata(text)
+    return Document(
+        id=str(id) if id else content_id(text), path=path, title=title, text=text,
+        source=source or found.get("source"), date=date or found.get("date"), url=url,
+    )

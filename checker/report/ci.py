@@ -1,0 +1,121 @@
+"""CI helpers: a baseline of reviewed findings, and JUnit / GitHub annotation output.
+
+A baseline file lists findings a team has reviewed (by their stable content
+ids), so a known contradiction does not fail every later build:
+
+    checker baseline examples/reports                 # writes checker-baseline.json
+    checker check examples/reports --baseline checker-baseline.json
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from dataclasses import dataclass, replace
+from pathlib import Path
+from xml.sax.saxutils import escape, quoteattr
+
+from ..errors import InputError
+from ..judge.verdict import Relation
+from .report import Report
+
+BASELINE_VERSION = 1
+DEFAULT_BASELINE = "checker-baseline.json"
+
+
+def write_baseline(report: Report, path: str | Path = DEFAULT_BASELINE) -> Path:
+    """Write the report's findings as a baseline (atomically). Returns the path."""
+    path = Path(path)
+    entries = [{"id": f.id, "relation": f.relation.value, "kind": f.kind, "reason": f.reason,
+                "a": {"path": f.a.path, "line": f.a.line, "text": f.a.text},
+                "b": {"path": f.b.path, "line": f.b.line, "text": f.b.text}} for f in report.findings]
+    data = {"version": BASELINE_VERSION, "model": report.model, "findings": sorted(entries, key=lambda e: e["id"])}
+    fd, tmp = tempfile.mkstemp(dir=path.parent if str(path.parent) else ".", prefix=".baseline-", suffix=".tmp")
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        json.dump(data, handle, ensure_ascii=False, indent=1)
+        handle.write("\n")
+    os.replace(tmp, path)
+    return path
+
+
+def read_baseline(path: str | Path) -> dict[str, dict]:
+    """Baseline entries by finding id.
+
+    Raises:
+        InputError: missing or malformed file, naming it and the fix.
+    """
+    path = Path(path)
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        entries = data["findings"]
+        return {entry["id"]: entry for entry in entries}
+    except FileNotFoundError as exc:
+        raise InputError(f"{path}: baseline not found; create it with `checker baseline REPORTS --output {path}`") \
+            from exc
+    except (ValueError, KeyError, TypeError) as exc:
+        raise InputError(f"{path}: not a checker baseline ({exc}); regenerate it with `checker baseline`") from exc
+
+
+@dataclass
+class BaselineResult:
+    """A report narrowed to new findings, and the baseline entries that no longer occur."""
+
+    report: Report
+    known: int
+    gone: list[dict]
+
+
+def apply_baseline(report: Report, baseline: dict[str, dict]) -> BaselineResult:
+    """Keep only findings not in ``baseline``; list baseline entries the report no longer contains."""
+    present = {f.id for f in report.findings}
+    fresh = [f for f in report.findings if f.id not in baseline]
+    gone = [entry for fid, entry in sorted(baseline.items()) if fid not in present]
+    return BaselineResult(replace(report, findings=fresh), len(report.findings) - len(fresh), gone)
+
+
+def to_junit(report: Report) -> str:
+    """JUnit XML: one test case per report read, one failure per contradiction involving it."""
+    cases = []
+    contradictions = report.contradictions
+    for doc in report.documents:
+        failures = []
+        for f in contradictions:
+            mine = [c for c in (f.a, f.b) if c.report_id == doc.id]
+            if not mine:
+                continue
+            other = f.b if mine[0] is f.a else f.a
+            message = f"{f.kind}: {f.reason}"
+            body = (f"{mine[0].path}:{mine[0].line} [{mine[0].attributed_to}] {mine[0].text}\n"
+                    f"{other.path}:{other.line} [{other.attributed_to}] {other.text}\n"
+                    f"score {f.score:.2f}, gate {f.gate:.2f}, finding {f.id}")
+            failures.append(f"<failure message={quoteattr(message)} type=\"contradiction\">{escape(body)}</failure>")
+        cases.append(f"<testcase classname=\"checker\" name={quoteattr(doc.path)}>{''.join(failures)}</testcase>")
+    failed = sum("<failure" in case for case in cases)
+    return ("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+            f"<testsuite name=\"checker\" tests=\"{len(cases)}\" failures=\"{failed}\" errors=\"0\">"
+            + "".join(cases) + "</testsuite>\n")
+
+
+def _prop(value: str) -> str:
+    return value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A").replace(":", "%3A").replace(",", "%2C")
+
+
+def _data(value: str) -> str:
+    return value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def to_github(report: Report) -> str:
+    """GitHub Actions workflow commands: an error per contradiction on each new claim's file and line,
+    a notice per agreement."""
+    new_ids = {d.id for d in report.documents}
+    lines = []
+    for f in report.findings:
+        level = "error" if f.relation is Relation.CONTRADICT else "notice"
+        for mine, other in ((f.a, f.b), (f.b, f.a)):
+            if mine.report_id not in new_ids:
+                continue
+            title = f"checker {f.relation.value} ({f.kind})"
+            message = f"{f.reason} — {mine.attributed_to} vs {other.attributed_to} ({other.path}:{other.line})"
+            lines.append(f"::{level} file={_prop(mine.path)},line={mine.line},title={_prop(title)}::{_data(message)}")
+    return "\n".join(lines) + ("\n" if lines else "")

@@ -1,0 +1,194 @@
+"""Writing an index in chunks: bounded memory, progress, and resume after an interruption.
+
+Reports are claimed, embedded and committed chunk by chunk; each commit is a
+complete, consistent generation (see :mod:`checker.store.index`), so an interrupted
+build leaves a smaller but valid index. Reports may come from a list or be
+streamed (:func:`checker.read.ingest.iter_reports`): only the chunk being embedded
+is held in memory. Until the last chunk the manifest carries ``"building"``:
+a name of the build being written (a fingerprint of the input files for
+:func:`checker.api.build_index`, of the reports' content hashes for a list).
+Running the same build again finds that name and resumes, skipping reports
+already stored (report ids are content hashes), instead of starting over;
+``index add`` skips stored reports in any case.
+"""
+
+from __future__ import annotations
+
+import bisect
+import hashlib
+import json
+import uuid
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from pathlib import Path
+
+import numpy as np
+
+from ..embed.base import Embedder
+from ..errors import IndexStoreError
+from ..read.claims import Claim, split_claims
+from ..read.ingest import Document
+from .index import MANIFEST, Index
+
+Progress = Callable[[int, int], None]
+CHUNK_CLAIMS = 2000  #: claims per commit at least; commits also grow with the index (10%), so rewrites stay few
+#: claims per commit at most: holds a chunk to ~300 MB of vectors and claims at 384 dimensions. A commit copies
+#: the stored files (~2 kB a claim), small beside encoding the chunk (200k claims: ~10 min with the default encoder).
+CHUNK_MAX_CLAIMS = 200_000
+EMBED_SLICE = 256  #: claims embedded between progress calls
+
+
+def fingerprint(documents: Iterable[Document]) -> str:
+    """A stable name for a set of reports (their content hashes, sorted)."""
+    return hashlib.sha256("\n".join(sorted(d.id for d in documents)).encode()).hexdigest()[:16]
+
+
+def build_name(inputs: str, add: bool, model_id: str) -> str:
+    """The manifest's name for a build in progress: its inputs, whether it adds or replaces, and the model.
+
+    An interrupted ``add``, or a build with another model, is then never resumed by a build that replaces.
+    """
+    return hashlib.sha256(f"{'add' if add else 'build'}\n{model_id}\n{inputs}".encode()).hexdigest()[:16]
+
+
+def write_chunked(path: str | Path, documents: Iterable[Document], embedder: Embedder, *, add: bool = False,
+                  index_type: str = "auto", chunk_claims: int = CHUNK_CLAIMS,
+                  chunk_max_claims: int = CHUNK_MAX_CLAIMS, progress: Progress | None = None,
+                  building: str | None = None, total: int | None = None,
+                  position: Callable[[], int] | None = None) -> Index:
+    """Claim, embed and store ``documents`` in ``path``, committing a generation per chunk.
+
+    Memory holds one chunk of reports, claims and vectors (a chunk grows to 10% of the index, up to
+    ``chunk_max_claims``), the ids of the stored reports, and what a commit needs (:mod:`checker.store.index`:
+    a block of stored vectors at a time, never all of them); ``documents`` may be a generator, read as
+    the chunks fill.
+
+    Args:
+        path: the index folder.
+        documents: the reports to store: a list, or any iterable (e.g. :func:`checker.read.ingest.iter_reports`'s
+            ``documents()``), read once. Reports already stored, or repeated, are skipped.
+        embedder: the embedding seam; its ``model_id`` must match an existing index.
+        add: keep what the index holds (reports already stored are skipped). Without it the
+            index is replaced, unless it holds an interrupted build of the same name (``building``),
+            which is resumed. Defaults to False.
+        index_type: ``auto``, ``flat`` or ``ivf``. Defaults to ``auto``.
+        chunk_claims: claims embedded before a commit (at least; commits grow with the index, 10% of it).
+            Lower it to commit more often and hold less in memory, raise it for fewer rewrites. Defaults to 2000.
+        chunk_max_claims: the most claims a commit grows to. Memory holds one chunk, and each commit
+            copies the stored files, so lower it to hold less, raise it to copy less often. Defaults to 200,000.
+        progress: called as ``progress(done, total)`` after each embedded slice, and once at the end.
+        building: names this build in the manifest until its last chunk, so running it again resumes.
+            Defaults to :func:`fingerprint` of the reports for a list; for any other iterable a fresh
+            name, so an interrupted streamed build restarts unless the caller names it (``build_index``
+            names it by the input files).
+        total: what ``progress`` counts up to, in the units of ``position``. Defaults to the number of
+            reports not yet stored, for a list; 0 (unknown) for any other iterable.
+        position: how far the input has been read, called as each report is taken from ``documents``
+            (``build_index``: bytes of input read, so a bar can show an ETA). Defaults to the count of
+            reports taken.
+
+    Raises:
+        IndexStoreError: the index holds another model's vectors, or the embedder misbehaves.
+    """
+    path = Path(path)
+    listed = isinstance(documents, Sequence)
+    building = building or (fingerprint(documents) if listed else uuid.uuid4().hex[:16])
+    building = build_name(building, add, embedder.model_id)
+    resume = (path / MANIFEST).exists() and (add or _building(path) == building)
+    existing = Index.open(path) if resume else None  # a build that replaces never reads (a broken index is fine)
+    if existing is not None:
+        existing.require_model(embedder.model_id)
+    known = existing.report_ids() if existing else set()
+    if total is None:
+        total = len({d.id for d in documents} - known) if listed else 0
+    if progress is not None and total:  # a file that grew after it was sized must not take the bar past 100%
+        report = progress
+        progress = lambda done, whole: report(min(done, whole), whole)  # noqa: E731
+    stored = existing.manifest["claims"] if existing else 0
+    replace, before, index = not resume, 0, existing
+
+    def chunk_size() -> int:  # read as each chunk fills: sized from the index as it stands after the last commit
+        return max(chunk_claims, min(stored // 10, chunk_max_claims))
+
+    for chunk, claims, ends, marks, last in _chunks(_fresh(documents, known, position), chunk_size):
+        vectors = _embed(embedder, claims, ends, marks, before, total, progress)
+        index = Index.write(path, embedder.model_id, chunk, claims, vectors, replace=replace,
+                            index_type=index_type, building=None if last else building)
+        replace, stored, before = False, index.manifest["claims"], marks[-1]
+        del chunk, claims, vectors  # not held while the next chunk is read and embedded
+    if index is None or replace or index.manifest.get("building"):  # nothing new: still (re)write a finished index
+        probe = embedder.embed(["probe"])
+        index = Index.write(path, embedder.model_id, [], [], np.zeros((0, probe.shape[1]), np.float32),
+                            replace=replace, index_type=index_type)
+    if progress:  # stored and skipped input after the last new report counts as done too
+        progress(position() if position else before, total)
+    return index
+
+
+def _fresh(documents: Iterable[Document], known: set[str], position: Callable[[], int] | None
+           ) -> Iterator[tuple[Document, int]]:
+    """Reports not stored yet (each id once), with ``position()`` (or a count) taken as each is read."""
+    count = 0
+    for doc in documents:
+        if doc.id in known:
+            continue
+        known.add(doc.id)  # one set of ids for stored and taken reports: ~100 bytes a report
+        count += 1
+        yield doc, position() if position else count
+
+
+def _building(path: Path) -> str | None:
+    """The fingerprint of the build in progress in ``path``, if any (None for a finished or unreadable index)."""
+    try:
+        return json.loads((path / MANIFEST).read_text(encoding="utf-8")).get("building")
+    except (OSError, ValueError, AttributeError):
+        return None
+
+
+def _chunks(documents: Iterator[tuple[Document, int]], size: Callable[[], int]
+            ) -> Iterator[tuple[list[Document], list[Claim], list[int], list[int], bool]]:
+    """Runs of documents holding at least ``size()`` claims, with claim end offsets, positions, and whether last.
+
+    One report is read ahead, so the last chunk is known as such and committed as the finished index.
+    """
+    chunk: list[Document] = []
+    claims: list[Claim] = []
+    ends: list[int] = []
+    marks: list[int] = []
+    upcoming = next(documents, None)
+    while upcoming is not None:
+        doc, mark = upcoming
+        chunk.append(doc)
+        claims.extend(split_claims(doc))
+        ends.append(len(claims))
+        marks.append(mark)
+        upcoming = next(documents, None)
+        if upcoming is None or len(claims) >= size():
+            yield chunk, claims, ends, marks, upcoming is None
+            chunk, claims, ends, marks = [], [], [], []
+
+
+def _embed(embedder: Embedder, claims: list[Claim], ends: list[int], marks: list[int], before: int, total: int,
+           progress: Progress | None) -> np.ndarray:
+    """Vectors of ``claims`` in slices, reporting the position (``marks``) of the last report finished as it goes.
+
+    ``ends`` are the reports' claim end offsets; ``before`` is the position before this chunk.
+    """
+    if not claims:
+        if progress:
+            progress(marks[-1], total)
+        return np.zeros((0, embedder.embed(["probe"]).shape[1]), np.float32)
+    vectors = None  # filled in place: one copy of the chunk's vectors, not slices plus their concatenation
+    # an embedder that spreads work (Ray) names the slice that keeps its workers busy; without progress, one call
+    step = getattr(embedder, "batch_hint", EMBED_SLICE) if progress else len(claims)
+    for start in range(0, len(claims), step):
+        part = embedder.embed([c.proposition for c in claims[start:start + step]])
+        if part.ndim != 2 or part.shape[0] != len(claims[start:start + step]) or \
+                (vectors is not None and part.shape[1] != vectors.shape[1]):
+            raise IndexStoreError("embedder returned vectors of the wrong shape")
+        if vectors is None:
+            vectors = np.empty((len(claims), part.shape[1]), np.float32)
+        vectors[start:start + len(part)] = part
+        if progress:
+            finished = bisect.bisect_right(ends, start + len(part))
+            progress(marks[finished - 1] if finished else before, total)
+    return vectors
