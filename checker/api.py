@@ -14,6 +14,7 @@ import numpy as np
 from .config import Config
 from .embed import Embedder, embedder_from_config
 from .judge.corpus import calibration_for, judge_claims, pair_input_from_text, pair_scores
+from .judge.grouping import group_reports
 from .judge.rules import RuleJudge
 from .judge.verdict import Calibration, Verdict
 from .progress import INDEXING, Progress, embed_with_progress, resolve
@@ -91,8 +92,10 @@ def check(paths: list[str | Path], *, against: str | Path | None = None, config:
     if against is not None and Calibration.for_model(session.embedder.model_id) is None:
         # no stored landmarks: measure them on random stored claims, not on the new claims' near neighbours
         calibration = calibration_for(session.embedder.model_id, np.vstack([index.sample_vectors(), new_vectors]))
+    documents = stored_documents + corpus.documents
     findings = judge_claims(all_claims, vectors, session.embedder.model_id, session.config, queries,
-                            session.embedder, report_dates(stored_documents + corpus.documents), calibration)
+                            session.embedder, report_dates(documents), calibration,
+                            story_of=group_reports(documents))
     return Report(corpus.documents, all_claims[len(stored_claims):], findings, corpus.skipped,
                   session.embedder.model_id, compared)
 
@@ -173,5 +176,5 @@ def check_index(index: str | Path | Index, *, config: Config | None = None, embe
     claims = index.claims()
     documents = index.documents()
     findings = judge_claims(claims, index.vectors(), index.model_id, session.config, None, session.embedder,
-                            report_dates(documents), run_judge=run_judge)
+                            report_dates(documents), run_judge=run_judge, story_of=group_reports(documents))
     return Report(documents, claims, findings, [], index.model_id, 0)

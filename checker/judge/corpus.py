@@ -20,10 +20,10 @@ from ..read.attribution import find_attribution
 from ..read.claims import Claim
 from ..text.signals import ClaimSignals
 from .findings import Finding
-from .pairs import pairs_from_vectors
+from .pairs import pairs_from_vectors, story_pairs
 from .rules import RuleJudge
 from .scorer import PairScorer, TokenPairScorer
-from .verdict import Calibration, PairInput, Relation, Verdict
+from .verdict import Calibration, PairContext, PairInput, Relation, Verdict
 
 
 def _pair_input(claim: Claim, dates: dict[str, str] | None = None) -> PairInput:
@@ -76,7 +76,8 @@ def judge_claims(claims: list[Claim], vectors: np.ndarray, model_id: str, config
                  queries: list[int] | None = None,
                  encoder: Embedder | None = None, dates: dict[str, str] | None = None,
                  calibration: Calibration | None = None,
-                 run_judge: Callable[[RuleJudge, list], list[Verdict]] | None = None) -> list[Finding]:
+                 run_judge: Callable[[RuleJudge, list], list[Verdict]] | None = None,
+                 story_of: dict[str, int] | None = None) -> list[Finding]:
     """Find and judge candidate pairs among ``claims`` (rows of ``vectors``).
 
     Only pairs of different reports, or of different sources within a report,
@@ -84,7 +85,9 @@ def judge_claims(claims: list[Claim], vectors: np.ndarray, model_id: str, config
     the learned pair score; ``dates`` (:func:`report_dates`) resolves relative dates;
     ``calibration`` defaults to the model's stored one, or one measured on random pairs of ``vectors``;
     ``run_judge(judge, pairs)`` judges the candidate pairs elsewhere (e.g. :class:`checker.judge.ray.RayJudge`),
-    by default ``judge.judge(pairs)`` here.
+    by default ``judge.judge(pairs)`` here. ``story_of`` (:func:`~checker.judge.grouping.group_reports`) adds,
+    within each story, the claims aligned across its reports (:func:`~checker.judge.pairs.story_pairs`), judged
+    with that context; without it only nearest neighbours are judged.
     """
     def allowed(i: int, j: int) -> bool:
         a, b = claims[i], claims[j]
@@ -93,11 +96,24 @@ def judge_claims(claims: list[Claim], vectors: np.ndarray, model_id: str, config
     calibration = calibration or calibration_for(model_id, vectors)
     pairs = pairs_from_vectors(vectors, k=config.neighbours, min_similarity=calibration.candidate_floor,
                                allowed=allowed, queries=queries)
+    contexts: dict[tuple[int, int], PairContext] = {}
+    if story_of:
+        aligned = story_pairs(vectors, [c.report_id for c in claims], story_of, allowed=allowed)
+        if queries is not None:
+            wanted = set(queries)
+            aligned = {k: v for k, v in aligned.items() if k[0] in wanted or k[1] in wanted}
+        contexts = {k: PairContext(story_of[claims[k[0]].report_id], *v) for k, v in aligned.items()}
+        # claims of two stories are of two events: neighbours across stories are not compared
+        pairs = [(i, j, s) for i, j, s in pairs
+                 if story_of.get(claims[i].report_id, -1) == story_of.get(claims[j].report_id, -2)]
+        known = {(i, j) for i, j, _ in pairs}
+        pairs += [(i, j, float(vectors[i] @ vectors[j])) for i, j in sorted(aligned) if (i, j) not in known]
     # word rarity over the claims that take part in a pair (not the whole index: that grows without bound)
     involved = sorted({k for i, j, _ in pairs for k in (i, j)} | set(queries or []))
     judge = RuleJudge(calibration)
     judge.idf = _idf([claims[k] for k in involved] if queries is not None else claims, judge.signals, dates)
-    inputs = [(_pair_input(claims[i], dates), _pair_input(claims[j], dates), s) for i, j, s in pairs]
+    inputs = [(_pair_input(claims[i], dates), _pair_input(claims[j], dates), s, contexts.get((i, j)))
+              for i, j, s in pairs]
     verdicts = run_judge(judge, inputs) if run_judge else judge.judge(inputs)
     kept = [(i, j, v) for (i, j, _), v in zip(pairs, verdicts)
             if v.relation is not Relation.UNRELATED and v.score >= config.min_score]

@@ -7,7 +7,9 @@ slot that holds one value per event: a second place that lies inside the first (
 from __future__ import annotations
 
 from ..text.arabic import ARABIC
+from ..text.numbers import dates_compatible
 from ..text.signals import ClaimSignals, Fact, antonym_pairs
+from ..text.states import STATUS_CONFLICTS
 from .verdict import Difference, _arabic_script
 
 
@@ -80,13 +82,23 @@ def _actor_conflicts(a: ClaimSignals, b: ClaimSignals) -> list[Difference]:
 
 def _same_value(kind: str, x: str, y: str) -> bool:
     """Whether two keys can name the same value (dates compare at their common granularity)."""
-    if kind != "date" or x.startswith("weekday") or y.startswith("weekday"):
-        return x == y
-    year_x, _, month_x = x.partition("-")
-    year_y, _, month_y = y.partition("-")
-    same_year = "?" in (year_x, year_y) or year_x == year_y
-    same_month = not month_x or not month_y or month_x == month_y
-    return same_year and same_month
+    return dates_compatible(x, y) if kind == "date" else x == y
+
+
+def _figures_agree(x: Fact, y: Fact) -> bool:
+    """Whether two figures can be one count: equal, or within what a hedge allows ("about 300" and 296;
+    "more than 20" and 26; « une trentaine » and 32)."""
+    vx, vy = float(x.key), float(y.key)
+    if vx == vy:
+        return True
+    for f, v, other in ((x, vx, vy), (y, vy, vx)):
+        if f.approx == "about" and abs(v - other) <= 0.2 * max(v, other):
+            return True
+        if f.approx == "min" and other >= v:
+            return True
+        if f.approx == "max" and other <= v:
+            return True
+    return False
 
 
 _APPROXIMATE = {"least", "most", "about", "nearly", "almost", "around", "over", "than", "more", "less", "some",
@@ -102,30 +114,37 @@ def _near(sig: ClaimSignals, fact: Fact, window: int = 2) -> set[str]:
     return {t.stem for t in around if t.stem in sig.anchors and t.norm not in _APPROXIMATE}
 
 
-def _numbers_comparable(a: ClaimSignals, b: ClaimSignals, x: Fact, y: Fact) -> bool:
+def _numbers_comparable(a: ClaimSignals, b: ClaimSignals, x: Fact, y: Fact, aligned: bool = False) -> bool:
     """Whether two figures count the same thing: the same word after them («12 شخصا»), or before them when
     one has no counted noun after it ("magnitude 6.1" / "magnitude of 6.8"; but «انتشلت 3 صيادين» and
     «انتشلت 12 بحارا» count different people); or, when each claim gives one figure, a shared word next to
-    both ("12 people died" / "30 passengers died") or no shared script to look in (14 «شخصا» / 26 people)."""
+    both ("12 people died" / "30 passengers died"), no shared script to look in (14 «شخصا» / 26 people), or
+    claims ``aligned`` within one story whose figures count the same thing (``Fact.counts``). Figures that
+    count different things (survivors and passengers) never compare."""
+    if x.counts and y.counts and x.counts != y.counts:  # survivors against passengers, ships against people
+        return False
     if x.extra == y.extra:
         return True
     if x.role and x.role == y.role and (x.extra not in a.anchors or y.extra not in b.anchors):
         return True
     if len(a.numbers) != 1 or len(b.numbers) != 1:
         return False
+    if aligned and x.counts and x.counts == y.counts:
+        return True
     return bool(_near(a, x) & _near(b, y)) or _arabic_script(a.text) != _arabic_script(b.text)
 
 
-def _value_conflicts(kind: str, a: ClaimSignals, b: ClaimSignals) -> list[Difference]:
+def _value_conflicts(kind: str, a: ClaimSignals, b: ClaimSignals, aligned: bool = False) -> list[Difference]:
     """The first value of ``a`` with no possible match in ``b`` facing one of ``b`` with none in ``a``."""
     fa, fb = (a.numbers, b.numbers) if kind == "number" else (a.dates, b.dates)
+    same = _figures_agree if kind == "number" else (lambda x, y: _same_value(kind, x.key, y.key))
     for x in fa:
-        if any(_same_value(kind, x.key, z.key) for z in fb):
+        if any(same(x, z) for z in fb):
             continue
         for y in fb:
-            comparable = _numbers_comparable(a, b, x, y) if kind == "number" else \
-                x.key.startswith("weekday") == y.key.startswith("weekday")
-            if comparable and not any(_same_value(kind, y.key, z.key) for z in fa):
+            comparable = _numbers_comparable(a, b, x, y, aligned) if kind == "number" else \
+                x.key.startswith("weekday") == y.key.startswith("weekday") and x.key.count("-") == y.key.count("-")
+            if comparable and not any(same(y, z) for z in fa):
                 partial = kind == "date" and ("?" in x.key + y.key or "-" not in x.key + y.key)
                 return [Difference(kind, x.text, y.text, x.span, y.span, 0.5 if partial else 0.0)]
     return []
@@ -153,8 +172,30 @@ def _base(word: str) -> str:
     return word
 
 
-def find_differences(a: ClaimSignals, b: ClaimSignals) -> list[Difference]:
-    """Every single-valued slot in which ``a`` and ``b`` disagree, strongest first."""
+def _state_conflicts(a: ClaimSignals, b: ClaimSignals) -> list[Difference]:
+    """States that cannot hold together (dead / alive, held / released), all against part, opposite poles.
+
+    Each side's concept must be absent from the other claim ("11 killed and 14 injured" against "29 injured"
+    share the injured state and do not conflict on it)."""
+    found = []
+    for kind, facts_a, facts_b, clash in (
+            ("status", a.status, b.status, lambda x, y: frozenset((x, y)) in STATUS_CONFLICTS),
+            ("extent", a.extent, b.extent, lambda x, y: x != y),
+            ("antonym", a.poles, b.poles, lambda x, y: x[:-1] == y[:-1] and x != y)):
+        keys_a, keys_b = {f.key for f in facts_a}, {f.key for f in facts_b}
+        pair = next(((x, y) for x in facts_a for y in facts_b
+                     if x.key not in keys_b and y.key not in keys_a and clash(x.key, y.key)), None)
+        if pair:
+            x, y = pair
+            found.append(Difference(kind, x.text, y.text, x.span, y.span))
+    return found
+
+
+def find_differences(a: ClaimSignals, b: ClaimSignals, aligned: bool = False) -> list[Difference]:
+    """Every single-valued slot in which ``a`` and ``b`` disagree, strongest first.
+
+    ``aligned``: the claims are counterparts within one story (:class:`~checker.judge.verdict.PairContext`), so
+    their single figures compare across languages and states, extents and poles are read too."""
     found: list[Difference] = []
     if (a.polarity < 0) != (b.polarity < 0):
         neg, pos = (a, b) if a.polarity < 0 else (b, a)
@@ -169,9 +210,12 @@ def find_differences(a: ClaimSignals, b: ClaimSignals) -> list[Difference]:
             else:
                 found.append(Difference("negation", text, cue.text, span, cue.span))
     found += _place_conflicts(a, b)
-    found += _value_conflicts("number", a, b)
+    found += _value_conflicts("number", a, b, aligned)
     found += _value_conflicts("date", a, b)
     for x, y in antonym_pairs(a, b)[:1]:
         found.append(Difference("antonym", x.text, y.text, x.span, y.span))
     found += _actor_conflicts(a, b)
+    if aligned:
+        found += [d for d in _state_conflicts(a, b) if not (d.kind == "antonym" and any(
+            f.kind == "antonym" for f in found))]
     return sorted(found, key=lambda d: -d.weight)

@@ -71,3 +71,64 @@ def pairs_from_vectors(vectors: np.ndarray, *, k: int = 8, min_similarity: float
     order = np.lexsort((j, i, -s))  # best first; ties in row order, so results are reproducible
     pairs = zip(i[order].tolist(), j[order].tolist(), s[order].tolist())
     return [p for p in pairs if allowed(p[0], p[1])] if allowed else list(pairs)
+
+
+def story_pairs(vectors: np.ndarray, report_of: list[str], story_of: dict[str, int], *, top: int = 2,
+                allowed: Callable[[int, int], bool] | None = None) -> dict[tuple[int, int], tuple[int, bool, float]]:
+    """Claims aligned across the reports of one story: ``{(i, j): (rank, mutual, margin)}`` with ``i < j``.
+
+    For every two reports of one story (or two voices of one report), each claim is paired with its ``top``
+    most similar claims of the other report, and the other way round. Ranks within one report pair do not
+    depend on where cosine sits for a language pair (a translation scores lower than a paraphrase), so the
+    same rule aligns Arabic with English as English with English. The number of pairs is at most
+    ``2 × top`` per claim per other report of its story.
+
+    Args:
+        vectors: ``(n, d)`` unit rows.
+        report_of: each row's report id.
+        story_of: each report's story (:func:`checker.judge.grouping.group_reports`).
+        top: claims of the other report each claim is paired with. Defaults to 2.
+        allowed: ``allowed(i, j)`` filters pairs (e.g. one source twice in one report).
+    """
+    rows: dict[str, list[int]] = {}
+    for i, report in enumerate(report_of):
+        rows.setdefault(report, []).append(i)
+    by_story: dict[int, list[str]] = {}
+    for report in rows:
+        by_story.setdefault(story_of.get(report, -1 - len(by_story)), []).append(report)
+    out: dict[tuple[int, int], tuple[int, bool, float]] = {}
+    for reports in by_story.values():
+        for x, rx in enumerate(reports):
+            for ry in reports[x:]:
+                _align(vectors, rows[rx], rows[ry], top, allowed, out)
+    return out
+
+
+def _align(vectors: np.ndarray, left: list[int], right: list[int], top: int,
+           allowed: Callable[[int, int], bool] | None, out: dict) -> None:
+    sims = vectors[left] @ vectors[right].T
+    same = left is right or left == right
+    if same:
+        np.fill_diagonal(sims, -2.0)
+    best_l = np.argsort(-sims, axis=1)[:, :top]
+    best_r = np.argsort(-sims, axis=0)[:top, :].T
+    mean_l, mean_r = sims.mean(axis=1), sims.mean(axis=0)
+    for a in range(len(left)):
+        for b in set(best_l[a].tolist()):
+            _keep(a, b, sims, best_l, best_r, mean_l, mean_r, left, right, allowed, out)
+    for b in range(len(right)):
+        for a in set(best_r[b].tolist()):
+            _keep(a, b, sims, best_l, best_r, mean_l, mean_r, left, right, allowed, out)
+
+
+def _keep(a, b, sims, best_l, best_r, mean_l, mean_r, left, right, allowed, out) -> None:
+    i, j = left[a], right[b]
+    if i == j or sims[a, b] <= -1.5 or (allowed and not allowed(i, j)):
+        return
+    rank_l, rank_r = list(best_l[a]).index(b) if b in best_l[a] else 99, \
+        list(best_r[b]).index(a) if a in best_r[b] else 99
+    margin = float(sims[a, b] - (mean_l[a] + mean_r[b]) / 2)
+    key = (min(i, j), max(i, j))
+    value = (min(rank_l, rank_r), rank_l == 0 and rank_r == 0, round(margin, 4))
+    if key not in out or value < out[key]:
+        out[key] = value

@@ -20,7 +20,7 @@ import math
 from ..text.signals import ClaimSignals, Fact, read_signals
 from .differences import find_differences
 from .gate import _bigrams, event_gate
-from .verdict import Calibration, Difference, PairInput, Relation, Verdict
+from .verdict import Calibration, Difference, PairContext, PairInput, Relation, Verdict
 
 _DENIAL_VERBS = {"نفى", "نفت", "ينفي", "تنفي", "نفوا", "أنكر", "أنكرت", "كذب", "كذبت", "denied", "denies", "rejected"}
 SAME_EVENT_GATE = 0.5
@@ -44,9 +44,10 @@ class RuleJudge:
         self.idf = idf or {}
         self._cache: dict[PairInput, ClaimSignals] = {}
 
-    def judge(self, pairs: list[tuple[PairInput, PairInput, float]]) -> list[Verdict]:
-        """Judge ``(a, b, cosine)`` triples; see the module docstring for the steps."""
-        return [self.judge_one(a, b, sim) for a, b, sim in pairs]
+    def judge(self, pairs: list[tuple]) -> list[Verdict]:
+        """Judge ``(a, b, cosine)`` triples, or ``(a, b, cosine, context)`` with a :class:`PairContext` (or None);
+        see the module docstring for the steps."""
+        return [self.judge_one(*pair) for pair in pairs]
 
     def signals(self, side: PairInput) -> ClaimSignals:
         """Typed facts of one side (spans relative to the claim text); cached per claim."""
@@ -54,6 +55,10 @@ class RuleJudge:
             return self._cache[side]
         self._cache[side] = sig = self._read(side)
         return sig
+
+    def _shared_rare(self, a: ClaimSignals, b: ClaimSignals, rarity: float = 0.6) -> bool:
+        """Whether the claims share a word rarer across reports than ``rarity`` (idf; 1.0 = one report)."""
+        return any(self.idf.get(word, 1.0) >= rarity for word in set(a.anchors) & set(b.anchors))
 
     def _read(self, side: PairInput) -> ClaimSignals:
         start, end = side.body
@@ -66,14 +71,21 @@ class RuleJudge:
                 sig.negations[0] = Fact("negation", "denied", verb, (at, at + len(verb)))
         return sig
 
-    def judge_one(self, a: PairInput, b: PairInput, similarity: float) -> Verdict:
-        """Judge one pair."""
+    def judge_one(self, a: PairInput, b: PairInput, similarity: float, context: PairContext | None = None) -> Verdict:
+        """Judge one pair; ``context`` says the two claims are counterparts in the reports of one story."""
         sa, sb = self.signals(a), self.signals(b)
         calibration = self.calibration.between(a.text, b.text)
         gate, why_not = event_gate(sa, sb, similarity, calibration, self.idf)
-        differences = find_differences(sa, sb)
+        differences = find_differences(sa, sb, aligned=context is not None)
         slots = {d.kind for d in differences if d.kind in ("location", "number", "date")}
-        if len(slots) >= 2:  # a ship sinking at another port on another day is another sinking, however alike
+        if context is not None:
+            # One story: the event is known from the reports; the claims' alignment says they tell one part of it.
+            gate, why_not = max(gate, story_gate(context, sa, sb)), ""
+            if not (context.mutual or _shared_values(sa, sb) or self._shared_rare(sa, sb)):
+                # counterparts by rank only, with nothing in common: a figure that counts the same thing
+                # still compares; a date, a denial or a state may belong to another part of the story
+                differences = [d for d in differences if d.kind == "number"]
+        elif len(slots) >= 2:  # a ship sinking at another port on another day is another sinking, however alike
             gate, why_not = min(gate, 0.3), f"differ in {' and '.join(sorted(slots))}: likely different events"
         negative_a = sa.polarity < 0 or bool(sa.reluctance)
         negative_b = sb.polarity < 0 or bool(sb.reluctance)
@@ -87,6 +99,11 @@ class RuleJudge:
         if gate < (STANCE_GATE if stance or denial else SAME_EVENT_GATE):
             return Verdict(Relation.UNRELATED, round(1 - gate, 3), "other",
                            why_not or f"not the same event (gate {gate:.2f})", round(gate, 3), similarity)
+        if differences and differences[0].kind == "number" and (sa.updates or sb.updates):
+            top = differences[0]
+            return Verdict(Relation.UPDATE, round(top.weight * (0.5 + 0.5 * gate), 3), "number",
+                           f"number: «{top.a_text}» and «{top.b_text}» (one says its figure revises an earlier one)",
+                           round(gate, 3), similarity, tuple(differences))
         if differences:
             top = differences[0]
             score = top.weight * (0.5 + 0.5 * gate)
@@ -96,17 +113,37 @@ class RuleJudge:
             score = 0.5 + 0.5 * (gate - STANCE_GATE) / (1 - STANCE_GATE)
             return Verdict(Relation.AGREE, round(score, 3), "negation",
                            "same event, both deny or reject it", round(gate, 3), similarity)
-        # Otherwise agreement needs paraphrase-level similarity: the calibrated "related" landmark.
+        # Otherwise agreement needs paraphrase-level similarity: the calibrated "related" landmark, or, within a
+        # story, claims that are each other's closest counterpart and share a value (a figure, a date, a place).
         agree = gate * _sigmoid(12 * (similarity - calibration.related) /
                                 max(1e-6, calibration.related - calibration.unrelated) + 1)
+        if context is not None and context.mutual and _shared_values(sa, sb):
+            agree = max(agree, gate)
         return Verdict(Relation.AGREE, round(agree, 3), "other",
                        "same event, no conflicting place, number, date or polarity", round(gate, 3), similarity)
+
+
+def story_gate(context: PairContext, a: ClaimSignals, b: ClaimSignals) -> float:
+    """How sure we are that two claims of one story speak of one happening, from their alignment alone:
+    0.6 for mutual counterparts, 0.5 when one is the other's closest, 0.4 for a runner-up, plus 0.1 for a
+    pair that stands out among the other report's claims (margin > 0.05) and 0.1 for a shared value."""
+    base = 0.6 if context.mutual else 0.5 if context.rank == 0 else 0.4
+    return min(0.9, base + 0.1 * (context.margin > 0.05) + 0.1 * _shared_values(a, b))
+
+
+def _shared_values(a: ClaimSignals, b: ClaimSignals) -> bool:
+    """Whether the claims share a figure, a date, a place or a name (across scripts for places and names)."""
+    return bool({f.key for f in a.numbers} & {f.key for f in b.numbers}
+                or {f.key for f in a.dates} & {f.key for f in b.dates}
+                or {f.key for f in a.places} & {f.key for f in b.places}
+                or (a.latin_names | a.arabic_names) & (b.latin_names | b.arabic_names))
 
 
 def _reason(d: Difference) -> str:
     labels = {"negation": "one denies or negates what the other asserts", "location": "different places",
               "number": "different figures", "date": "different dates", "antonym": "opposite words",
-              "actor": "different doers of the same action"}
+              "actor": "different doers of the same action", "status": "incompatible states",
+              "extent": "all against part"}
     return f"{d.kind}: «{d.a_text}» vs «{d.b_text}» ({labels.get(d.kind, 'differ')})"
 
 

@@ -11,7 +11,8 @@ from pathlib import Path
 from typing import Protocol
 
 # How sure a difference of each kind makes a contradiction, once the gate has passed.
-_STRENGTH = {"negation": 0.95, "location": 0.9, "number": 0.85, "date": 0.8, "antonym": 0.8, "actor": 0.75}
+_STRENGTH = {"negation": 0.95, "location": 0.9, "number": 0.85, "date": 0.8, "antonym": 0.8, "actor": 0.75,
+             "status": 0.85, "extent": 0.7}
 _CALIBRATION = Path(__file__).parents[1] / "data" / "calibration.json"
 
 
@@ -20,6 +21,7 @@ class Relation(str, Enum):
 
     AGREE = "agree"
     CONTRADICT = "contradict"
+    UPDATE = "update"  # a later figure that says it revises an earlier one ("the toll rose to 31")
     UNRELATED = "unrelated"
 
 
@@ -73,6 +75,25 @@ class PairInput:
     body: tuple[int, int]
     how: str = "asserted"
     date: str | None = None  # the report's date, YYYY-MM[-DD], for relative dates («العام الماضي»)
+
+
+@dataclass(frozen=True)
+class PairContext:
+    """What the story knows of a pair: both claims' reports tell one story, and how well the claims align.
+
+    Attributes:
+        story: the story both reports belong to.
+        rank: the better of the two ranks of each claim among the other report's claims (0: each is the
+            other's most similar claim there).
+        mutual: each claim is the other's most similar in the other report.
+        margin: the pair's cosine minus the mean cosine of each claim to the other report's claims
+            (how much this pair stands out among the claims it could be compared with), language-free.
+    """
+
+    story: int
+    rank: int
+    mutual: bool
+    margin: float
 
 
 @dataclass(frozen=True)

@@ -24,9 +24,14 @@ def parse_date(text: str | None) -> date | None:
         return date.fromisoformat(cleaned[:10])
     except ValueError:
         pass
+    cleaned = re.sub(r"(\d)(?:er|st|nd|rd|th)\b", r"\1", cleaned.replace("/", " / "))
+    english = {m.lower() for m in calendar.month_name if m}
     for name, number in sorted(MONTHS.items(), key=lambda item: -len(item[0])):
-        if not name.isascii():
+        if name not in english:
             cleaned = re.sub(rf"(?<!\S){name}(?!\S)", f" {calendar.month_name[number]} ", cleaned)
+    cleaned = re.sub(r"(\b[A-Z][a-z]+\b)\s*/\s*\1", r"\1", re.sub(r"\s+", " ", cleaned))  # «مارس/آذار»
+    if re.fullmatch(r"\d{1,2} / \d{1,2} / \d{4}.*", cleaned):  # 21/03/2026: day first
+        cleaned = cleaned.replace(" / ", "/")
     try:
         return parser.parse(cleaned, fuzzy=True, dayfirst=True).date()
     except (ValueError, OverflowError):

@@ -6,7 +6,8 @@ from rich.text import Text
 
 from ..judge.verdict import Relation
 
-STYLE = {Relation.CONTRADICT: "bold red", Relation.AGREE: "bold green", Relation.UNRELATED: "dim"}
+STYLE = {Relation.CONTRADICT: "bold red", Relation.AGREE: "bold green", Relation.UPDATE: "bold yellow",
+         Relation.UNRELATED: "dim"}
 HIGHLIGHT = "bold black on yellow"
 
 

@@ -151,12 +151,14 @@ def root_key(norm: str) -> str:
 
 
 _AR_TO_LATIN = str.maketrans({
-    "ب": "b", "ت": "t", "ث": "t", "ج": "j", "ح": "h", "خ": "k", "د": "d", "ذ": "d", "ر": "r", "ز": "z", "س": "s",
+    "ب": "b", "ت": "t", "ث": "t", "ج": "k", "ح": "", "خ": "k", "د": "d", "ذ": "d", "ر": "r", "ز": "z", "س": "s",
     "ش": "s", "ص": "s", "ض": "d", "ط": "t", "ظ": "z", "ع": "", "غ": "k", "ف": "f", "ق": "k", "ك": "k", "ل": "l",
     "م": "m", "ن": "n", "ه": "", "و": "", "ي": "", "ا": "", "ء": "", "پ": "b", "ڤ": "f", "ة": "",
 })
+# French and other Latin accents fold to their base letter before keying (« Ménaka » = "Menaka").
+_LATIN_ACCENTS = str.maketrans("àâäáãçéèêëíìîïñóòôöõúùûüÿ", "aaaaaceeeeiiiinooooouuuuy")
 _LATIN_FOLD = [("sch", "s"), ("sh", "s"), ("ch", "s"), ("kh", "k"), ("gh", "k"), ("th", "t"), ("dh", "d"),
-               ("ph", "f"), ("ck", "k"), ("q", "k"), ("c", "k"), ("g", "k"), ("x", "ks"), ("v", "f"), ("p", "b"),
+               ("ph", "f"), ("ck", "k"), ("q", "k"), ("c", "k"), ("g", "k"), ("j", "k"), ("dj", "k"), ("x", "ks"), ("v", "f"), ("p", "b"),
                ("w", ""), ("y", ""), ("e", ""), ("a", ""), ("i", ""), ("o", ""), ("u", ""), ("h", "")]
 
 
@@ -164,14 +166,17 @@ def translit_key(word: str) -> str:
     """A cross-script consonant key: «رامشتاين» and "Ramstein" both give ``rmstn``.
 
     Arabic letters map to Latin consonants, vowels and weak letters drop, and
-    letters that transliteration confuses (g/q/k, sh/s, p/b, v/f) merge.
+    letters that transliteration confuses (g/j/q/k as ج is g or j by region, sh/s, p/b, v/f, h/ح) merge.
     """
     norm = normalize(word)
     if norm.startswith("ال") and len(norm) > 4:
         norm = norm[2:]
     if ARABIC.search(norm):
-        return re.sub(r"[^a-z]", "", norm.translate(_AR_TO_LATIN))
-    norm = re.sub(r"[^a-z]", "", norm)
-    for old, new in _LATIN_FOLD:
-        norm = norm.replace(old, new)
+        if len(norm) >= 6 and norm.endswith(("يين", "يون")):  # «الحوثيين» → the Houthi of "Houthis"
+            norm = norm[:-2]
+        norm = re.sub(r"[^a-z]", "", norm.translate(_AR_TO_LATIN))
+    else:
+        norm = re.sub(r"[^a-z]", "", norm.translate(_LATIN_ACCENTS))
+        for old, new in _LATIN_FOLD:
+            norm = norm.replace(old, new)
     return re.sub(r"(.)\1+", r"\1", norm)

@@ -18,6 +18,8 @@ class Fact:
     extra: str = ""  # a place's country; a number's unit (the word after it)
     role: str = ""  # a place's slot (to, at, from); the word before a number ("magnitude 6.1")
     alias: str = ""  # spelling-insensitive key of the bare name, shared by «اللاذقية» and «ميناء اللاذقية»
+    counts: str = ""  # what a figure counts: "people:dead", "vessels", "money" (text.states.what_counts)
+    approx: str = ""  # a figure's hedge: "about" (« environ », «نحو», "a dozen"), "min" ("at least"), "max"
 
 
 @dataclass
@@ -38,6 +40,10 @@ class ClaimSignals:
     negations: list[Fact] = field(default_factory=list)
     reluctance: list[Fact] = field(default_factory=list)
     polar_words: list[Fact] = field(default_factory=list)
+    status: list[Fact] = field(default_factory=list)  # dead / alive / missing / held / released / … (text.states)
+    extent: list[Fact] = field(default_factory=list)  # all / part
+    poles: list[Fact] = field(default_factory=list)
+    updates: bool = False  # the claim says its figure revises an earlier one (lexicon.UPDATE_MARKERS)  # trend+ / trend-, open+ / open-, outcome+ / outcome-
 
     def text_at(self, span: tuple[int, int]) -> str:
         """The claim text under ``span`` (offsets relative to the claim)."""

@@ -9,13 +9,15 @@ pairs), in Arabic and English; nothing names a particular event.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from .arabic import ARABIC, designations, normalize, root_key, stem, tokens, translit_key
 from .facts import ClaimSignals, Fact
-from .lexicon import _ANTONYM, NEGATIONS, RELUCTANCE, STOPWORDS
+from .lexicon import _ANTONYM, NEGATIONS, RELUCTANCE, STOPWORDS, UPDATE_MARKERS
 from .numbers import _NUM, _numbers_and_dates
 from .places import gazetteer
 from .sites import _places, concept
+from .states import read_states, what_counts
 
 
 def read_signals(text: str, how: str = "asserted", offset: int = 0, reference: str | None = None) -> ClaimSignals:
@@ -32,8 +34,12 @@ def read_signals(text: str, how: str = "asserted", offset: int = 0, reference: s
     toks = tokens(text, offset)
     sig = ClaimSignals(toks, text, offset)
     sig.places = _places(toks, gaz)
-    ref = re.match(r"((?:19|20)\d\d)-(\d\d)", reference or "")
-    sig.numbers, sig.dates = _numbers_and_dates(toks, (int(ref[1]), int(ref[2])) if ref else None)
+    sig.numbers, sig.dates = _numbers_and_dates(toks, reference)
+    states = read_states(toks)
+    sig.status, sig.extent, sig.poles = states["status"], states["extent"], states["pole"]
+    sig.updates = any(t.norm in UPDATE_MARKERS or t.stem in UPDATE_MARKERS for t in toks)
+    sig.numbers = [replace(f, counts=_symbol_unit(text, offset, f) or what_counts(f, states, toks))
+                   for f in sig.numbers]
     for canon, start, end in designations(text):
         sig.names[canon] = Fact("name", canon, text[start:end], (start + offset, end + offset))
         # the digits of a model name («S-400») are part of a name, not a figure
@@ -66,6 +72,15 @@ def read_signals(text: str, how: str = "asserted", offset: int = 0, reference: s
         if (root := root_key(word)) and not key.startswith("country:"):
             sig.roots.setdefault(root, key)
     return sig
+
+
+def _symbol_unit(text: str, offset: int, figure: Fact) -> str:
+    """A unit written as a sign next to the figure: "95 %", «٪», "€10", "$3 million"."""
+    after = text[figure.span[1] - offset:figure.span[1] - offset + 2].strip()[:1]
+    before = text[max(0, figure.span[0] - offset - 1):figure.span[0] - offset]
+    if after in ("%", "٪"):
+        return "share"
+    return "money" if before in ("$", "€", "£") or after in ("$", "€", "£") else ""
 
 
 def antonym_pairs(a: ClaimSignals, b: ClaimSignals) -> list[tuple[Fact, Fact]]:

@@ -14,11 +14,11 @@ from ..read.claims import Claim
 from ..report.style import STYLE, highlighted
 from .bidi import BidiText
 
-RELATION_STYLE = {r: STYLE[r] for r in (Relation.CONTRADICT, Relation.AGREE)}
+RELATION_STYLE = {r: STYLE[r] for r in (Relation.CONTRADICT, Relation.AGREE, Relation.UPDATE)}
 STANCE_CELL = {Stance.ASSERTS: ("A", "bold"), Stance.REPORTS: ("R", "cyan"), Stance.DENIES: ("D", "magenta"),
                Stance.AGREES: ("✓", "green"), Stance.CONTRADICTS: ("✗", "bold red")}
 LEGEND = "A asserts  R reports  D denies  ✓ agrees with  ✗ contradicts"
-RELATIONS = (None, "contradict", "agree")
+RELATIONS = (None, "contradict", "agree", "update")
 
 
 class ClaimPane(Static):
