@@ -112,7 +112,9 @@ def _align(vectors: np.ndarray, left: list[int], right: list[int], top: int,
         np.fill_diagonal(sims, -2.0)
     best_l = np.argsort(-sims, axis=1)[:, :top]
     best_r = np.argsort(-sims, axis=0)[:top, :].T
-    mean_l, mean_r = sims.mean(axis=1), sims.mean(axis=0)
+    valid = sims > -1.5  # within one report, a claim is not its own counterpart
+    counts_l, counts_r = np.maximum(1, valid.sum(axis=1)), np.maximum(1, valid.sum(axis=0))
+    mean_l, mean_r = np.where(valid, sims, 0).sum(axis=1) / counts_l, np.where(valid, sims, 0).sum(axis=0) / counts_r
     for a in range(len(left)):
         for b in set(best_l[a].tolist()):
             _keep(a, b, sims, best_l, best_r, mean_l, mean_r, left, right, allowed, out)

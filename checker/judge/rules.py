@@ -125,9 +125,9 @@ class RuleJudge:
 
 def story_gate(context: PairContext, a: ClaimSignals, b: ClaimSignals) -> float:
     """How sure we are that two claims of one story speak of one happening, from their alignment alone:
-    0.6 for mutual counterparts, 0.5 when one is the other's closest, 0.4 for a runner-up, plus 0.1 for a
+    0.6 for mutual counterparts, 0.5 for a closest or runner-up counterpart, plus 0.1 for a
     pair that stands out among the other report's claims (margin > 0.05) and 0.1 for a shared value."""
-    base = 0.6 if context.mutual else 0.5 if context.rank == 0 else 0.4
+    base = 0.6 if context.mutual else 0.5
     return min(0.9, base + 0.1 * (context.margin > 0.05) + 0.1 * _shared_values(a, b))
 
 

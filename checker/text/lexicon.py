@@ -7,7 +7,9 @@ from __future__ import annotations
 # Nouns that introduce a named place: «قاعدة رامشتاين», «مطار معيتيقة», "Ramstein Air Base".
 PLACE_TYPES = {"قاعده", "مطار", "ميناء", "مدينه", "بلده", "قريه", "منطقه", "محافظه", "ولايه", "اقليم", "جزيره",
                "مرفا", "معسكر", "سجن", "مستشفي", "ساحل", "سواحل", "مضيق", "خليج", "نهر", "قاعدتي", "base", "airport",
-               "port", "city", "town", "village", "province", "region", "island", "harbour", "harbor", "camp"}
+               "port", "city", "town", "village", "province", "region", "island", "harbour", "harbor", "camp",
+               "ville", "région", "aéroport", "île", "prison", "hôpital", "quartier", "commune", "localité",
+               "district", "préfecture", "wilaya", "terminal"}
 
 _GENERIC_ADJ = {"البحر", "الساحل", "الشرق", "الغرب", "الشمال", "الجنوب", "الحدود", "العاصمه", "البلاد", "المنطقه",
                 "المدينه", "الداخل", "الخارج", "بحر", "حدود", "عاصمه", "بلاد",

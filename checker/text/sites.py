@@ -50,6 +50,7 @@ def _is_name(token: Token) -> bool:
 # French, Spanish and Portuguese prepositions of place ("arrivé à Lyon", "llegó en Valencia"): each marks a
 # location (LOCATIVES) and gives its slot (ROLES).
 _ROMANCE_ROLES = {"à": "at", "au": "at", "aux": "at", "vers": "to", "près": "at", "en": "at", "hacia": "to",
+                  "dans": "at", "jusqu": "to",
                   "cerca": "at", "em": "at", "para": "to", "desde": "from", "depuis": "from"}
 
 
