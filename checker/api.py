@@ -17,9 +17,9 @@ from .judge.corpus import calibration_for, judge_claims, pair_input_from_text, p
 from .judge.rules import RuleJudge
 from .judge.verdict import Calibration, Verdict
 from .progress import INDEXING, Progress, embed_with_progress, resolve
-from .read.claims import Claim, split_claims, unify_sources
+from .read.claims import Claim, split_claims, unclaimed, unify_sources
 from .read.dates import report_dates
-from .read.ingest import Document, iter_reports, read_paths, scan
+from .read.ingest import Corpus, Document, Skipped, iter_reports, read_paths, scan
 from .report.report import Report
 from .store.build import write_chunked
 from .store.index import Index
@@ -59,7 +59,8 @@ def check(paths: list[str | Path], *, against: str | Path | None = None, config:
         A :class:`Report`; ``report.findings`` holds the agreeing and contradicting pairs.
 
     Raises:
-        NoReportsError: nothing readable under ``paths``.
+        NoReportsError: nothing readable under ``paths`` (a report with no claim, or one that cannot be read,
+            is listed in ``report.skipped`` instead while another report is readable).
         IndexStoreError: ``against`` is missing, corrupt, or built with another model.
         ModelError: the embedding model cannot be loaded.
 
@@ -69,8 +70,7 @@ def check(paths: list[str | Path], *, against: str | Path | None = None, config:
         'location'
     """
     session = _session(config, embedder, notify)
-    corpus = read_paths(list(paths))
-    new_claims = [c for doc in corpus.documents for c in split_claims(doc)]
+    corpus, new_claims = _split(read_paths(list(paths)))
     stored_claims: list[Claim] = []
     stored_vectors = None
     compared = 0
@@ -94,7 +94,24 @@ def check(paths: list[str | Path], *, against: str | Path | None = None, config:
     findings = judge_claims(all_claims, vectors, session.embedder.model_id, session.config, queries,
                             session.embedder, report_dates(stored_documents + corpus.documents), calibration)
     return Report(corpus.documents, all_claims[len(stored_claims):], findings, corpus.skipped,
-                  session.embedder.model_id, compared)
+                  session.embedder.model_id, compared, warnings=corpus.notices)
+
+
+def _split(corpus: Corpus) -> tuple[Corpus, list[Claim]]:
+    """The corpus's claims, and the corpus with reports that split into no claim moved to ``skipped`` and
+    reports the cleaner cut noted in ``notices`` (:func:`~checker.read.claims.unclaimed`)."""
+    kept, claims = Corpus(skipped=list(corpus.skipped), notices=list(corpus.notices)), []
+    for doc in corpus.documents:
+        mine = split_claims(doc)
+        said = unclaimed(doc, mine)
+        if isinstance(said, Skipped):
+            kept.skipped.append(said)
+            continue
+        if said is not None:
+            kept.notices.append(said)
+        kept.documents.append(doc)
+        claims.extend(mine)
+    return kept, claims
 
 
 def compare(a: str, b: str, *, config: Config | None = None, embedder: Embedder | None = None,
@@ -132,7 +149,8 @@ def build_index(paths: list[str | Path], index: str | Path, *, config: Config | 
         config: settings (``index_type`` picks the search structure). Defaults to ``Config()``.
         embedder: the embedding seam. Defaults to the model ``config.model`` names.
         add: keep what the index holds. Defaults to False (replace it).
-        notify: receives one-line messages (model conversion).
+        notify: receives one-line messages (model conversion; each input skipped, with the reason; each
+            report whose id was renamed because an earlier one with another text held it).
         progress: called as ``progress("indexing reports", bytes_done, bytes_total)``, in bytes of input
             read (the files are sized first, without reading them, so a bar can show an ETA);
             ``True`` draws tqdm bars.
@@ -144,9 +162,14 @@ def build_index(paths: list[str | Path], index: str | Path, *, config: Config | 
     session = _session(config, embedder, notify)
     stream = iter_reports(paths, unique=False)  # write_chunked drops repeated reports with its own set of ids
     report = resolve(progress)
-    return write_chunked(index, stream.documents(), session.embedder, add=add, index_type=session.config.index_type,
-                         building=inputs.fingerprint, total=inputs.total_bytes, position=lambda: stream.bytes_read,
-                         progress=(lambda done, total: report(INDEXING, done, total)) if report else None)
+    tell = notify or (lambda message: None)
+    built = write_chunked(index, stream.documents(lambda s: tell(f"warning: skipped {s.path}: {s.reason}")),
+                          session.embedder, add=add, index_type=session.config.index_type,
+                          building=inputs.fingerprint, total=inputs.total_bytes, position=lambda: stream.bytes_read,
+                          progress=(lambda done, total: report(INDEXING, done, total)) if report else None)
+    for notice in stream.notices:
+        tell(f"warning: {notice.path}: {notice.message}")
+    return built
 
 
 def check_index(index: str | Path | Index, *, config: Config | None = None, embedder: Embedder | None = None,

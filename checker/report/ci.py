@@ -75,7 +75,9 @@ def apply_baseline(report: Report, baseline: dict[str, dict]) -> BaselineResult:
 
 
 def to_junit(report: Report) -> str:
-    """JUnit XML: one test case per report read, one failure per contradiction involving it."""
+    """JUnit XML: one test case per report read, one failure per contradiction involving it, and one test case
+    with an error per input that could not be read (``report.skipped``); warnings go to the suite's
+    ``system-err``."""
     cases = []
     contradictions = report.contradictions
     for doc in report.documents:
@@ -92,9 +94,15 @@ def to_junit(report: Report) -> str:
             failures.append(f"<failure message={quoteattr(message)} type=\"contradiction\">{escape(body)}</failure>")
         cases.append(f"<testcase classname=\"checker\" name={quoteattr(doc.path)}>{''.join(failures)}</testcase>")
     failed = sum("<failure" in case for case in cases)
+    for skipped in report.skipped:  # an input that could not be read is an error, never a pass
+        cases.append(f"<testcase classname=\"checker\" name={quoteattr(skipped.path)}>"
+                     f"<error message={quoteattr(skipped.reason)} type=\"unreadable\">{escape(skipped.reason)}"
+                     "</error></testcase>")
+    warnings = "".join(f"{w.path}: {w.message}\n" for w in report.warnings)
     return ("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-            f"<testsuite name=\"checker\" tests=\"{len(cases)}\" failures=\"{failed}\" errors=\"0\">"
-            + "".join(cases) + "</testsuite>\n")
+            f"<testsuite name=\"checker\" tests=\"{len(cases)}\" failures=\"{failed}\" "
+            f"errors=\"{len(report.skipped)}\">" + "".join(cases)
+            + (f"<system-err>{escape(warnings)}</system-err>" if warnings else "") + "</testsuite>\n")
 
 
 def _prop(value: str) -> str:
@@ -105,11 +113,22 @@ def _data(value: str) -> str:
     return value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 
+def _where(path: str) -> str:
+    """``file=…`` (and ``,line=…``) of an annotation on an input: ``data.jsonl:12`` is line 12 of a file,
+    ``data.json#3`` a record of it."""
+    head, sep, tail = path.rpartition(":")
+    if sep and tail.isdigit():
+        return f"file={_prop(head)},line={tail}"
+    head, sep, tail = path.rpartition("#")
+    return f"file={_prop(head if sep and tail.isdigit() else path)}"
+
+
 def to_github(report: Report) -> str:
-    """GitHub Actions workflow commands: an error per contradiction on each new claim's file and line,
-    a notice per agreement."""
+    """GitHub Actions workflow commands: a warning per input skipped and per report warning, an error per
+    contradiction on each new claim's file and line, a notice per agreement."""
     new_ids = {d.id for d in report.documents}
-    lines = []
+    lines = [f"::warning {_where(s.path)},title=checker skipped an input::{_data(s.reason)}" for s in report.skipped]
+    lines += [f"::warning {_where(w.path)},title=checker::{_data(w.message)}" for w in report.warnings]
     for f in report.findings:
         level = "error" if f.relation is Relation.CONTRADICT else "notice"
         for mine, other in ((f.a, f.b), (f.b, f.a)):
