@@ -265,3 +265,61 @@ def test_config_from_the_current_folder_is_shown_in_the_header(fake, bracketed, 
     assert json.loads(result.stdout)["config"] == "./checker.toml" and "config: ./checker.toml" in result.stderr
     (tmp_path / "checker.toml").unlink()
     assert "config:" not in runner.invoke(app, ["check", str(bracketed)]).stdout
+
+
+# property: hostile text through check in every format, and through the browser's render functions
+
+HOSTILE = ["[", "]", "/", "\\", "[/url]", "[sic]", "[bold]", "[/]", "\x1b[31m", "\u202e", "\u2067", "\u200f",
+           "url", "x", "%", "::", ","]
+
+
+def _hostile():
+    from hypothesis import strategies as st
+
+    return st.lists(st.sampled_from(HOSTILE), min_size=1, max_size=6).map("".join)
+
+
+def test_hostile_text_survives_every_format(fake, tmp_path_factory):
+    from hypothesis import HealthCheck, given, settings
+
+    from checker.cli.render import Text
+
+    @settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
+    @given(word=_hostile())
+    def check_word(word):
+        folder = tmp_path_factory.mktemp("hostile")
+        title = f"عنوان {word} للتقرير الأول"
+        (folder / "a.txt").write_text(f"{title}\nذكرت صحيفة الغد أن وزارة النقل {word} نقلت الطائرة إلى مطار "
+                                      "القاهرة الدولي أمس في رحلة طويلة.", "utf-8")
+        (folder / "b.txt").write_text(f"ب\nقالت وكالة الأنباء إن وزارة النقل {word} نقلت الطائرة إلى مطار عمان "
+                                      "الدولي أمس في رحلة طويلة.", "utf-8")
+        results = {fmt: runner.invoke(app, ["check", str(folder), "--format", fmt], env={"COLUMNS": "1000"})
+                   for fmt in ("text", "json", "junit", "github")}
+        codes = {fmt: r.exit_code for fmt, r in results.items()}
+        assert set(codes.values()) <= {ExitCode.OK, ExitCode.CONTRADICTIONS} and len(set(codes.values())) == 1, codes
+        data = json.loads(results["json"].stdout)
+        assert title in [r["title"] for r in data["reports"]]
+        suite = ET.fromstring(results["junit"].stdout)  # parses: control codes are written out, not embedded
+        assert suite.get("errors") == "0"
+        assert all(line.startswith("::") for line in results["github"].stdout.splitlines())
+        if data["findings"]:
+            shown = Text(word).plain  # Rich drops control codes (no escape sequence reaches the terminal)
+            assert shown in results["text"].stdout
+            assert any(word in side["text"] for f in data["findings"] for side in (f["a"], f["b"]))
+
+    check_word()
+
+
+def test_hostile_text_survives_the_browser_render_functions():
+    from hypothesis import given, settings
+
+    from checker.tui.bidi import BidiText, one_line
+
+    @settings(max_examples=100, deadline=None)
+    @given(word=_hostile())
+    def render(word):
+        shown = "".join(line.plain for line in BidiText(word, reorder=False).lines(200))
+        assert shown == word.strip(" ") or shown.strip() == word.strip()
+        assert len(one_line(word, 56).plain) >= 1
+
+    render()

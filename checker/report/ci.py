@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import tempfile
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -74,6 +75,15 @@ def apply_baseline(report: Report, baseline: dict[str, dict]) -> BaselineResult:
     return BaselineResult(replace(report, findings=fresh), len(report.findings) - len(fresh), gone)
 
 
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+
+
+def _xml(value: str) -> str:
+    """``value`` with the characters XML 1.0 cannot hold (control codes such as ESC) written as ``\\x1b``."""
+    return _NOT_XML.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 256 else f"\\u{ord(m.group()):04x}",
+                        value)
+
+
 def to_junit(report: Report) -> str:
     """JUnit XML: one test case per report read, one failure per contradiction involving it, and one test case
     with an error per input that could not be read (``report.skipped``); warnings go to the suite's
@@ -91,18 +101,19 @@ def to_junit(report: Report) -> str:
             body = (f"{mine[0].path}:{mine[0].line} [{mine[0].attributed_to}] {mine[0].text}\n"
                     f"{other.path}:{other.line} [{other.attributed_to}] {other.text}\n"
                     f"score {f.score:.2f}, gate {f.gate:.2f}, finding {f.id}")
-            failures.append(f"<failure message={quoteattr(message)} type=\"contradiction\">{escape(body)}</failure>")
-        cases.append(f"<testcase classname=\"checker\" name={quoteattr(doc.path)}>{''.join(failures)}</testcase>")
+            failures.append(f"<failure message={quoteattr(_xml(message))} type=\"contradiction\">{escape(_xml(body))}"
+                            "</failure>")
+        cases.append(f"<testcase classname=\"checker\" name={quoteattr(_xml(doc.path))}>{''.join(failures)}</testcase>")
     failed = sum("<failure" in case for case in cases)
     for skipped in report.skipped:  # an input that could not be read is an error, never a pass
-        cases.append(f"<testcase classname=\"checker\" name={quoteattr(skipped.path)}>"
-                     f"<error message={quoteattr(skipped.reason)} type=\"unreadable\">{escape(skipped.reason)}"
-                     "</error></testcase>")
+        reason = _xml(skipped.reason)
+        cases.append(f"<testcase classname=\"checker\" name={quoteattr(_xml(skipped.path))}>"
+                     f"<error message={quoteattr(reason)} type=\"unreadable\">{escape(reason)}</error></testcase>")
     warnings = "".join(f"{w.path}: {w.message}\n" for w in report.warnings)
     return ("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
             f"<testsuite name=\"checker\" tests=\"{len(cases)}\" failures=\"{failed}\" "
             f"errors=\"{len(report.skipped)}\">" + "".join(cases)
-            + (f"<system-err>{escape(warnings)}</system-err>" if warnings else "") + "</testsuite>\n")
+            + (f"<system-err>{escape(_xml(warnings))}</system-err>" if warnings else "") + "</testsuite>\n")
 
 
 def _prop(value: str) -> str:
