@@ -16,7 +16,7 @@ from .embed import Embedder, embedder_from_config
 from .judge.corpus import calibration_for, judge_claims, pair_input_from_text, pair_scores
 from .judge.rules import RuleJudge
 from .judge.verdict import Calibration, Verdict
-from .progress import INDEXING, Progress, embed_with_progress, resolve
+from .progress import INDEXING, Progress, embed_with_progress, judge_with_progress, resolve
 from .read.claims import Claim, split_claims, unclaimed, unify_sources
 from .read.dates import report_dates
 from .read.ingest import Corpus, Document, Skipped, iter_reports, read_paths, scan
@@ -25,6 +25,7 @@ from .store.build import write_chunked
 from .store.index import Index
 
 Notify = Callable[[str], None]
+SPLITTING = "splitting reports"  #: :func:`check`'s first progress stage, counted in reports
 
 
 @dataclass
@@ -52,8 +53,8 @@ def check(paths: list[str | Path], *, against: str | Path | None = None, config:
         config: settings. Defaults to ``Config()``.
         embedder: the embedding seam. Defaults to the model ``config.model`` names.
         notify: receives one-line progress messages (model conversion).
-        progress: ``progress(stage, done, total)`` while embedding, or ``True`` for ``tqdm.auto``
-            bars (terminal and Jupyter). Defaults to none.
+        progress: ``progress(stage, done, total)`` while splitting reports, embedding claims and judging
+            pairs, or ``True`` for ``tqdm.auto`` bars (terminal and Jupyter). Defaults to none.
 
     Returns:
         A :class:`Report`; ``report.findings`` holds the agreeing and contradicting pairs.
@@ -70,12 +71,13 @@ def check(paths: list[str | Path], *, against: str | Path | None = None, config:
         'location'
     """
     session = _session(config, embedder, notify)
-    corpus, new_claims = _split(read_paths(list(paths)))
+    tick = resolve(progress)
+    corpus, new_claims = _split(read_paths(list(paths)), tick)
     stored_claims: list[Claim] = []
     stored_vectors = None
     compared = 0
     stored_documents: list[Document] = []
-    new_vectors = embed_with_progress(session.embedder.embed, [c.proposition for c in new_claims], resolve(progress))
+    new_vectors = embed_with_progress(session.embedder.embed, [c.proposition for c in new_claims], tick)
     if against is not None:
         index = Index.open(against)
         index.require_model(session.embedder.model_id)
@@ -92,16 +94,19 @@ def check(paths: list[str | Path], *, against: str | Path | None = None, config:
         # no stored landmarks: measure them on random stored claims, not on the new claims' near neighbours
         calibration = calibration_for(session.embedder.model_id, np.vstack([index.sample_vectors(), new_vectors]))
     findings = judge_claims(all_claims, vectors, session.embedder.model_id, session.config, queries,
-                            session.embedder, report_dates(stored_documents + corpus.documents), calibration)
+                            session.embedder, report_dates(stored_documents + corpus.documents), calibration,
+                            run_judge=judge_with_progress(tick) if tick else None)
     return Report(corpus.documents, all_claims[len(stored_claims):], findings, corpus.skipped,
                   session.embedder.model_id, compared, warnings=corpus.notices)
 
 
-def _split(corpus: Corpus) -> tuple[Corpus, list[Claim]]:
+def _split(corpus: Corpus, progress: Progress | None = None) -> tuple[Corpus, list[Claim]]:
     """The corpus's claims, and the corpus with reports that split into no claim moved to ``skipped`` and
     reports the cleaner cut noted in ``notices`` (:func:`~checker.read.claims.unclaimed`)."""
     kept, claims = Corpus(skipped=list(corpus.skipped), notices=list(corpus.notices)), []
-    for doc in corpus.documents:
+    for done, doc in enumerate(corpus.documents):
+        if progress is not None:
+            progress(SPLITTING, done, len(corpus.documents))
         mine = split_claims(doc)
         said = unclaimed(doc, mine)
         if isinstance(said, Skipped):
@@ -111,6 +116,8 @@ def _split(corpus: Corpus) -> tuple[Corpus, list[Claim]]:
             kept.notices.append(said)
         kept.documents.append(doc)
         claims.extend(mine)
+    if progress is not None:
+        progress(SPLITTING, len(corpus.documents), len(corpus.documents))
     return kept, claims
 
 

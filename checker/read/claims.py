@@ -179,7 +179,7 @@ def split_claims(document: Document) -> list[Claim]:
     return claims
 
 
-CUT_SHARE = 0.5  #: a report whose claims cover less than this share of its text is said to be cut ...
+CUT_SHARE = 0.25  #: a report whose claims cover less than this share of its text is said to be cut ...
 CUT_MIN_CHARS = 2_000  #: ... when at least this many characters were dropped (titles and bylines are not news)
 
 
@@ -187,7 +187,7 @@ def unclaimed(document: Document, claims: list[Claim]) -> Skipped | Notice | Non
     """What to tell a reader about a report that split into few or no claims.
 
     A report with no claim at all (a PDF or other binary read as text, a page of links) is
-    :class:`Skipped`; one whose claims cover less than half its text, with at least 2,000 characters
+    :class:`Skipped`; one whose claims cover less than a quarter of its text, with at least 2,000 characters
     dropped (repeated lines, link lists, comments: see :mod:`checker.read.clean`), gets a :class:`Notice`.
     """
     if not claims:
