@@ -60,7 +60,7 @@ def check(paths: list[str | Path], *, against: str | Path | None = None, config:
 
     Raises:
         NoReportsError: nothing readable under ``paths``.
-        IndexStoreError: ``against`` is missing, corrupt, or built with another model.
+        IndexStoreError: ``against`` is missing, corrupt, an interrupted build, or built with another model.
         ModelError: the embedding model cannot be loaded.
 
     Example:
@@ -79,6 +79,7 @@ def check(paths: list[str | Path], *, against: str | Path | None = None, config:
     if against is not None:
         index = Index.open(against)
         index.require_model(session.embedder.model_id)
+        index.require_complete()
         # only the stored neighbours of the new claims take part: their k nearest in the whole index are
         # the k nearest among (neighbours ∪ new claims), so pairs are those of a full search at any index size
         rows, compared = index.neighbours(new_vectors, session.config.neighbours, {d.id for d in corpus.documents})
@@ -123,8 +124,10 @@ def build_index(paths: list[str | Path], index: str | Path, *, config: Config | 
 
     Files are read one at a time (JSONL line by line) as chunks fill, so memory holds one chunk
     of reports, claims and vectors, not the corpus. Reports already in the index (same content hash)
-    are skipped and not re-embedded. Each chunk is committed as a complete generation; an interrupted
-    build is resumed when run again over the same files (same paths, sizes and modification times).
+    are skipped and not re-embedded. The index is replaced (or extended) in one atomic step at the end:
+    until then readers see the old index, and an interrupted build is resumed when run again over
+    the same files (same paths, sizes and modification times). One writer at a time: another waits
+    (``notify`` says so) for up to 10 minutes.
 
     Args:
         paths: report files or folders.
@@ -145,6 +148,7 @@ def build_index(paths: list[str | Path], index: str | Path, *, config: Config | 
     stream = iter_reports(paths, unique=False)  # write_chunked drops repeated reports with its own set of ids
     report = resolve(progress)
     return write_chunked(index, stream.documents(), session.embedder, add=add, index_type=session.config.index_type,
+                         on_wait=notify,
                          building=inputs.fingerprint, total=inputs.total_bytes, position=lambda: stream.bytes_read,
                          progress=(lambda done, total: report(INDEXING, done, total)) if report else None)
 
@@ -165,9 +169,10 @@ def check_index(index: str | Path | Index, *, config: Config | None = None, embe
             Defaults to judging here.
 
     Raises:
-        IndexStoreError: the index is missing, corrupt, or built with another model.
+        IndexStoreError: the index is missing, corrupt, an interrupted build, or built with another model.
     """
     index = index if isinstance(index, Index) else Index.open(index)
+    index.require_complete()
     session = _session(config, embedder, notify)
     index.require_model(session.embedder.model_id)
     claims = index.claims()
