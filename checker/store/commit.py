@@ -23,8 +23,20 @@ from ..errors import IndexStoreError
 from ..read.claims import Claim
 from ..read.ingest import Document
 from . import ann
-from .manifest import (MANIFEST, SCHEMA_VERSION, STAGING, fault, file_names, fsync_dir, named_files,
-                       next_generation, read_manifest, remove, stamp, write_atomic)
+from .manifest import (
+    MANIFEST,
+    SCHEMA_VERSION,
+    STAGING,
+    fault,
+    file_names,
+    fsync_dir,
+    named_files,
+    next_generation,
+    read_manifest,
+    remove,
+    stamp,
+    write_atomic,
+)
 
 UNIT_TOLERANCE = 1e-3  #: how far a stored vector's norm may be from 1
 
@@ -138,7 +150,7 @@ def publish(path: Path, building: str | None) -> None:
 
 
 def clear_staging(path: Path) -> None:
-    """Discard ``.staging`` (an abandoned build), with any of its files already linked into ``path`` but never published."""
+    """Discard ``.staging`` (an abandoned build) and its files linked into ``path`` but never published."""
     staging = path / STAGING
     if not staging.is_dir():
         return

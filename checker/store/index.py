@@ -37,7 +37,7 @@ from ..read.ingest import Document
 from . import ann
 from .commit import check_unit, clear_staging, publish, stage
 from .faiss_files import flat_rows
-from .manifest import MANIFEST, SCHEMA_VERSION, STAGING, check_file, inside, writer_lock
+from .manifest import MANIFEST, SCHEMA_VERSION, check_file, inside, writer_lock
 
 __all__ = ["MANIFEST", "SCHEMA_VERSION", "Index", "IndexInfo"]
 SCORE_LIMIT = 1.001  #: a similarity of unit vectors beyond this means the stored vectors are corrupt
