@@ -185,6 +185,7 @@ def _write_meta(target: Path, base: Path | None, documents: list[Document], clai
                 ) -> None:
     """The next generation's SQLite file: a page copy of ``base`` plus the new reports and claims."""
     target.unlink(missing_ok=True)
+    open(target, "wb").close()  # created by open(), with the umask: SQLite would create it 0644 whatever the umask
     with sqlite3.connect(target) as db:
         if base is not None:
             with sqlite3.connect(f"file:{base}?mode=ro", uri=True) as source:
