@@ -23,6 +23,7 @@ from .read.ingest import Document, iter_reports, read_paths, scan
 from .report.report import Report
 from .store.build import write_chunked
 from .store.index import Index
+from .store.manifest import LOCK_WAIT
 
 Notify = Callable[[str], None]
 
@@ -119,7 +120,7 @@ def compare(a: str, b: str, *, config: Config | None = None, embedder: Embedder 
 
 def build_index(paths: list[str | Path], index: str | Path, *, config: Config | None = None,
                 embedder: Embedder | None = None, add: bool = False, notify: Notify | None = None,
-                progress: Progress | bool | None = None) -> Index:
+                progress: Progress | bool | None = None, wait: bool = True) -> Index:
     """Build (or with ``add=True`` extend) an index from report files, streaming them in chunks.
 
     Files are read one at a time (JSONL line by line) as chunks fill, so memory holds one chunk
@@ -139,6 +140,8 @@ def build_index(paths: list[str | Path], index: str | Path, *, config: Config | 
         progress: called as ``progress("indexing reports", bytes_done, bytes_total)``, in bytes of input
             read (the files are sized first, without reading them, so a bar can show an ETA);
             ``True`` draws tqdm bars.
+        wait: wait (up to 10 minutes) for another process writing this index to finish; False fails at
+            once with an ``IndexStoreError``. Defaults to True.
 
     Raises:
         NoReportsError, IndexStoreError, ModelError: as for :func:`check`.
@@ -148,7 +151,7 @@ def build_index(paths: list[str | Path], index: str | Path, *, config: Config | 
     stream = iter_reports(paths, unique=False)  # write_chunked drops repeated reports with its own set of ids
     report = resolve(progress)
     return write_chunked(index, stream.documents(), session.embedder, add=add, index_type=session.config.index_type,
-                         on_wait=notify,
+                         on_wait=notify, wait=LOCK_WAIT if wait else 0,
                          building=inputs.fingerprint, total=inputs.total_bytes, position=lambda: stream.bytes_read,
                          progress=(lambda done, total: report(INDEXING, done, total)) if report else None)
 

@@ -148,6 +148,18 @@ def test_a_second_writer_that_will_not_wait_fails_with_the_reason(tmp_path):
         write_chunked(tmp_path / "idx", [], FakeEmbedder(), wait=0)
 
 
+def test_index_build_no_wait_exits_3_while_another_writer_holds_the_index(tmp_path, monkeypatch):
+    from checker.store.manifest import writer_lock
+
+    monkeypatch.setattr("checker.embed.embedder_from_config", lambda *a, **k: FakeEmbedder())
+    monkeypatch.setattr("checker.api.embedder_from_config", lambda *a, **k: FakeEmbedder())
+    _reports(tmp_path / "r", 0, 2)
+    with writer_lock(tmp_path / "idx"):
+        result = CliRunner().invoke(_app(), ["index", "build", str(tmp_path / "r"), "--index", str(tmp_path / "idx"),
+                                             "--no-wait"])
+    assert result.exit_code == 3 and "another checker process is writing" in result.output
+
+
 def test_user_files_in_the_index_folder_are_never_deleted(tmp_path, fake_embedder):
     reports = tmp_path / "idx"  # the reports live in the index folder itself, named like index files
     reports.mkdir()
