@@ -23,6 +23,7 @@ from .read.ingest import Corpus, Document, Skipped, iter_reports, read_paths, sc
 from .report.report import Report
 from .store.build import write_chunked
 from .store.index import Index
+from .store.manifest import LOCK_WAIT
 
 Notify = Callable[[str], None]
 SPLITTING = "splitting reports"  #: :func:`check`'s first progress stage, counted in reports
@@ -62,7 +63,7 @@ def check(paths: list[str | Path], *, against: str | Path | None = None, config:
     Raises:
         NoReportsError: nothing readable under ``paths`` (a report with no claim, or one that cannot be read,
             is listed in ``report.skipped`` instead while another report is readable).
-        IndexStoreError: ``against`` is missing, corrupt, or built with another model.
+        IndexStoreError: ``against`` is missing, corrupt, an interrupted build, or built with another model.
         ModelError: the embedding model cannot be loaded.
 
     Example:
@@ -81,6 +82,7 @@ def check(paths: list[str | Path], *, against: str | Path | None = None, config:
     if against is not None:
         index = Index.open(against)
         index.require_model(session.embedder.model_id)
+        index.require_complete()
         # only the stored neighbours of the new claims take part: their k nearest in the whole index are
         # the k nearest among (neighbours ∪ new claims), so pairs are those of a full search at any index size
         rows, compared = index.neighbours(new_vectors, session.config.neighbours, {d.id for d in corpus.documents})
@@ -142,13 +144,15 @@ def compare(a: str, b: str, *, config: Config | None = None, embedder: Embedder 
 
 def build_index(paths: list[str | Path], index: str | Path, *, config: Config | None = None,
                 embedder: Embedder | None = None, add: bool = False, notify: Notify | None = None,
-                progress: Progress | bool | None = None) -> Index:
+                progress: Progress | bool | None = None, wait: bool = True) -> Index:
     """Build (or with ``add=True`` extend) an index from report files, streaming them in chunks.
 
     Files are read one at a time (JSONL line by line) as chunks fill, so memory holds one chunk
     of reports, claims and vectors, not the corpus. Reports already in the index (same content hash)
-    are skipped and not re-embedded. Each chunk is committed as a complete generation; an interrupted
-    build is resumed when run again over the same files (same paths, sizes and modification times).
+    are skipped and not re-embedded. The index is replaced (or extended) in one atomic step at the end:
+    until then readers see the old index, and an interrupted build is resumed when run again over
+    the same files (same paths, sizes and modification times). One writer at a time: another waits
+    (``notify`` says so) for up to 10 minutes.
 
     Args:
         paths: report files or folders.
@@ -161,6 +165,8 @@ def build_index(paths: list[str | Path], index: str | Path, *, config: Config | 
         progress: called as ``progress("indexing reports", bytes_done, bytes_total)``, in bytes of input
             read (the files are sized first, without reading them, so a bar can show an ETA);
             ``True`` draws tqdm bars.
+        wait: wait (up to 10 minutes) for another process writing this index to finish; False fails at
+            once with an ``IndexStoreError``. Defaults to True.
 
     Raises:
         NoReportsError, IndexStoreError, ModelError: as for :func:`check`.
@@ -172,6 +178,7 @@ def build_index(paths: list[str | Path], index: str | Path, *, config: Config | 
     tell = notify or (lambda message: None)
     built = write_chunked(index, stream.documents(lambda s: tell(f"warning: skipped {s.path}: {s.reason}")),
                           session.embedder, add=add, index_type=session.config.index_type,
+                          on_wait=notify, wait=LOCK_WAIT if wait else 0,
                           building=inputs.fingerprint, total=inputs.total_bytes, position=lambda: stream.bytes_read,
                           progress=(lambda done, total: report(INDEXING, done, total)) if report else None)
     for notice in stream.notices:
@@ -195,9 +202,10 @@ def check_index(index: str | Path | Index, *, config: Config | None = None, embe
             Defaults to judging here.
 
     Raises:
-        IndexStoreError: the index is missing, corrupt, or built with another model.
+        IndexStoreError: the index is missing, corrupt, an interrupted build, or built with another model.
     """
     index = index if isinstance(index, Index) else Index.open(index)
+    index.require_complete()
     session = _session(config, embedder, notify)
     index.require_model(session.embedder.model_id)
     claims = index.claims()
