@@ -185,6 +185,27 @@ def test_index_files_follow_the_umask(tmp_path, fake_embedder, mask):
         assert stat.S_IMODE((tmp_path / "idx" / name).stat().st_mode) == 0o666 & ~mask, name
 
 
+@pytest.mark.parametrize("mask", [0o022, 0o002])
+def test_a_baseline_follows_the_umask_and_a_killed_write_leaves_the_old_one(tmp_path, fake_embedder, mask,
+                                                                              monkeypatch):
+    from checker.report.ci import write_baseline
+
+    _reports(tmp_path / "r", 0, 2)
+    report = check([tmp_path / "r"], embedder=fake_embedder)
+    previous = os.umask(mask)
+    try:
+        path = write_baseline(report, tmp_path / "baseline.json")
+    finally:
+        os.umask(previous)
+    assert stat.S_IMODE(path.stat().st_mode) == 0o666 & ~mask
+    before = path.read_bytes()
+    script = ("import sys; from checker import check; from checker.report.ci import write_baseline; "
+              "from tests.conftest import FakeEmbedder; "
+              f"write_baseline(check([{str(tmp_path / 'r')!r}], embedder=FakeEmbedder()), {str(path)!r})")
+    done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, env={**os.environ, "CHECKER_FAULT": "manifest-written"})
+    assert done.returncode == 137 and path.read_bytes() == before  # killed before the rename: the old baseline
+
+
 def _built(tmp_path, fake_embedder) -> Index:
     _reports(tmp_path / "r", 0, 6)
     return build_index([tmp_path / "r"], tmp_path / "idx", embedder=fake_embedder)

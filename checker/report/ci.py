@@ -10,15 +10,14 @@ ids), so a known contradiction does not fail every later build:
 from __future__ import annotations
 
 import json
-import os
 import re
-import tempfile
 from dataclasses import dataclass, replace
 from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr
 
 from ..errors import InputError
 from ..judge.verdict import Relation
+from ..store.manifest import write_atomic
 from .report import Report
 
 BASELINE_VERSION = 1
@@ -32,11 +31,8 @@ def write_baseline(report: Report, path: str | Path = DEFAULT_BASELINE) -> Path:
                 "a": {"path": f.a.path, "line": f.a.line, "text": f.a.text},
                 "b": {"path": f.b.path, "line": f.b.line, "text": f.b.text}} for f in report.findings]
     data = {"version": BASELINE_VERSION, "model": report.model, "findings": sorted(entries, key=lambda e: e["id"])}
-    fd, tmp = tempfile.mkstemp(dir=path.parent if str(path.parent) else ".", prefix=".baseline-", suffix=".tmp")
-    with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        json.dump(data, handle, ensure_ascii=False, indent=1)
-        handle.write("\n")
-    os.replace(tmp, path)
+    # written with the process umask, like the index files (mkstemp would make it 0600, unreadable to others)
+    write_atomic(path, (json.dumps(data, ensure_ascii=False, indent=1) + "\n").encode("utf-8"))
     return path
 
 
