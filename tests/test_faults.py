@@ -202,7 +202,8 @@ def test_a_baseline_follows_the_umask_and_a_killed_write_leaves_the_old_one(tmp_
     script = ("import sys; from checker import check; from checker.report.ci import write_baseline; "
               "from tests.conftest import FakeEmbedder; "
               f"write_baseline(check([{str(tmp_path / 'r')!r}], embedder=FakeEmbedder()), {str(path)!r})")
-    done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, env={**os.environ, "CHECKER_FAULT": "manifest-written"})
+    done = subprocess.run([sys.executable, "-c", script], cwd=ROOT,
+                          env={**os.environ, "CHECKER_FAULT": "manifest-written"})
     assert done.returncode == 137 and path.read_bytes() == before  # killed before the rename: the old baseline
 
 
