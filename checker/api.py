@@ -17,15 +17,17 @@ from .judge.corpus import calibration_for, judge_claims, pair_input_from_text, p
 from .judge.grouping import group_reports
 from .judge.rules import RuleJudge
 from .judge.verdict import Calibration, Verdict
-from .progress import INDEXING, Progress, embed_with_progress, resolve
-from .read.claims import Claim, split_claims, unify_sources
+from .progress import INDEXING, Progress, embed_with_progress, judge_with_progress, resolve
+from .read.claims import Claim, split_claims, unclaimed, unify_sources
 from .read.dates import report_dates
-from .read.ingest import Document, iter_reports, read_paths, scan
+from .read.ingest import Corpus, Document, Skipped, iter_reports, read_paths, scan
 from .report.report import Report
 from .store.build import write_chunked
 from .store.index import Index
+from .store.manifest import LOCK_WAIT
 
 Notify = Callable[[str], None]
+SPLITTING = "splitting reports"  #: :func:`check`'s first progress stage, counted in reports
 
 
 @dataclass
@@ -53,15 +55,16 @@ def check(paths: list[str | Path], *, against: str | Path | None = None, config:
         config: settings. Defaults to ``Config()``.
         embedder: the embedding seam. Defaults to the model ``config.model`` names.
         notify: receives one-line progress messages (model conversion).
-        progress: ``progress(stage, done, total)`` while embedding, or ``True`` for ``tqdm.auto``
-            bars (terminal and Jupyter). Defaults to none.
+        progress: ``progress(stage, done, total)`` while splitting reports, embedding claims and judging
+            pairs, or ``True`` for ``tqdm.auto`` bars (terminal and Jupyter). Defaults to none.
 
     Returns:
         A :class:`Report`; ``report.findings`` holds the agreeing and contradicting pairs.
 
     Raises:
-        NoReportsError: nothing readable under ``paths``.
-        IndexStoreError: ``against`` is missing, corrupt, or built with another model.
+        NoReportsError: nothing readable under ``paths`` (a report with no claim, or one that cannot be read,
+            is listed in ``report.skipped`` instead while another report is readable).
+        IndexStoreError: ``against`` is missing, corrupt, an interrupted build, or built with another model.
         ModelError: the embedding model cannot be loaded.
 
     Example:
@@ -70,16 +73,17 @@ def check(paths: list[str | Path], *, against: str | Path | None = None, config:
         'location'
     """
     session = _session(config, embedder, notify)
-    corpus = read_paths(list(paths))
-    new_claims = [c for doc in corpus.documents for c in split_claims(doc)]
+    tick = resolve(progress)
+    corpus, new_claims = _split(read_paths(list(paths)), tick)
     stored_claims: list[Claim] = []
     stored_vectors = None
     compared = 0
     stored_documents: list[Document] = []
-    new_vectors = embed_with_progress(session.embedder.embed, [c.proposition for c in new_claims], resolve(progress))
+    new_vectors = embed_with_progress(session.embedder.embed, [c.proposition for c in new_claims], tick)
     if against is not None:
         index = Index.open(against)
         index.require_model(session.embedder.model_id)
+        index.require_complete()
         # only the stored neighbours of the new claims take part: their k nearest in the whole index are
         # the k nearest among (neighbours ∪ new claims), so pairs are those of a full search at any index size
         rows, compared = index.neighbours(new_vectors, session.config.neighbours, {d.id for d in corpus.documents})
@@ -95,9 +99,30 @@ def check(paths: list[str | Path], *, against: str | Path | None = None, config:
     documents = stored_documents + corpus.documents
     findings = judge_claims(all_claims, vectors, session.embedder.model_id, session.config, queries,
                             session.embedder, report_dates(documents), calibration,
-                            story_of=group_reports(documents))
+                            run_judge=judge_with_progress(tick) if tick else None, story_of=group_reports(documents))
     return Report(corpus.documents, all_claims[len(stored_claims):], findings, corpus.skipped,
-                  session.embedder.model_id, compared)
+                  session.embedder.model_id, compared, warnings=corpus.notices)
+
+
+def _split(corpus: Corpus, progress: Progress | None = None) -> tuple[Corpus, list[Claim]]:
+    """The corpus's claims, and the corpus with reports that split into no claim moved to ``skipped`` and
+    reports the cleaner cut noted in ``notices`` (:func:`~checker.read.claims.unclaimed`)."""
+    kept, claims = Corpus(skipped=list(corpus.skipped), notices=list(corpus.notices)), []
+    for done, doc in enumerate(corpus.documents):
+        if progress is not None:
+            progress(SPLITTING, done, len(corpus.documents))
+        mine = split_claims(doc)
+        said = unclaimed(doc, mine)
+        if isinstance(said, Skipped):
+            kept.skipped.append(said)
+            continue
+        if said is not None:
+            kept.notices.append(said)
+        kept.documents.append(doc)
+        claims.extend(mine)
+    if progress is not None:
+        progress(SPLITTING, len(corpus.documents), len(corpus.documents))
+    return kept, claims
 
 
 def compare(a: str, b: str, *, config: Config | None = None, embedder: Embedder | None = None,
@@ -121,13 +146,15 @@ def compare(a: str, b: str, *, config: Config | None = None, embedder: Embedder 
 
 def build_index(paths: list[str | Path], index: str | Path, *, config: Config | None = None,
                 embedder: Embedder | None = None, add: bool = False, notify: Notify | None = None,
-                progress: Progress | bool | None = None) -> Index:
+                progress: Progress | bool | None = None, wait: bool = True) -> Index:
     """Build (or with ``add=True`` extend) an index from report files, streaming them in chunks.
 
     Files are read one at a time (JSONL line by line) as chunks fill, so memory holds one chunk
     of reports, claims and vectors, not the corpus. Reports already in the index (same content hash)
-    are skipped and not re-embedded. Each chunk is committed as a complete generation; an interrupted
-    build is resumed when run again over the same files (same paths, sizes and modification times).
+    are skipped and not re-embedded. The index is replaced (or extended) in one atomic step at the end:
+    until then readers see the old index, and an interrupted build is resumed when run again over
+    the same files (same paths, sizes and modification times). One writer at a time: another waits
+    (``notify`` says so) for up to 10 minutes.
 
     Args:
         paths: report files or folders.
@@ -135,10 +162,13 @@ def build_index(paths: list[str | Path], index: str | Path, *, config: Config | 
         config: settings (``index_type`` picks the search structure). Defaults to ``Config()``.
         embedder: the embedding seam. Defaults to the model ``config.model`` names.
         add: keep what the index holds. Defaults to False (replace it).
-        notify: receives one-line messages (model conversion).
+        notify: receives one-line messages (model conversion; each input skipped, with the reason; each
+            report whose id was renamed because an earlier one with another text held it).
         progress: called as ``progress("indexing reports", bytes_done, bytes_total)``, in bytes of input
             read (the files are sized first, without reading them, so a bar can show an ETA);
             ``True`` draws tqdm bars.
+        wait: wait (up to 10 minutes) for another process writing this index to finish; False fails at
+            once with an ``IndexStoreError``. Defaults to True.
 
     Raises:
         NoReportsError, IndexStoreError, ModelError: as for :func:`check`.
@@ -147,9 +177,15 @@ def build_index(paths: list[str | Path], index: str | Path, *, config: Config | 
     session = _session(config, embedder, notify)
     stream = iter_reports(paths, unique=False)  # write_chunked drops repeated reports with its own set of ids
     report = resolve(progress)
-    return write_chunked(index, stream.documents(), session.embedder, add=add, index_type=session.config.index_type,
-                         building=inputs.fingerprint, total=inputs.total_bytes, position=lambda: stream.bytes_read,
-                         progress=(lambda done, total: report(INDEXING, done, total)) if report else None)
+    tell = notify or (lambda message: None)
+    built = write_chunked(index, stream.documents(lambda s: tell(f"warning: skipped {s.path}: {s.reason}")),
+                          session.embedder, add=add, index_type=session.config.index_type,
+                          on_wait=notify, wait=LOCK_WAIT if wait else 0,
+                          building=inputs.fingerprint, total=inputs.total_bytes, position=lambda: stream.bytes_read,
+                          progress=(lambda done, total: report(INDEXING, done, total)) if report else None)
+    for notice in stream.notices:
+        tell(f"warning: {notice.path}: {notice.message}")
+    return built
 
 
 def check_index(index: str | Path | Index, *, config: Config | None = None, embedder: Embedder | None = None,
@@ -168,9 +204,10 @@ def check_index(index: str | Path | Index, *, config: Config | None = None, embe
             Defaults to judging here.
 
     Raises:
-        IndexStoreError: the index is missing, corrupt, or built with another model.
+        IndexStoreError: the index is missing, corrupt, an interrupted build, or built with another model.
     """
     index = index if isinstance(index, Index) else Index.open(index)
+    index.require_complete()
     session = _session(config, embedder, notify)
     index.require_model(session.embedder.model_id)
     claims = index.claims()

@@ -9,6 +9,7 @@ the time remaining. A total of 0 means unknown.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 
@@ -56,3 +57,16 @@ def resolve(progress: Progress | bool | None) -> Progress | None:
     if progress is True:
         return tqdm_progress()
     return progress or None
+
+
+def judge_with_progress(progress: Progress, stage: str = "judging pairs", chunk: int = 5000
+                        ) -> Callable[[Any, list], list]:
+    """A ``run_judge(judge, pairs)`` that judges ``chunk`` pairs at a time, reporting progress after each."""
+    def run(judge: Any, pairs: list) -> list:
+        verdicts: list = []
+        for start in range(0, len(pairs), chunk):
+            verdicts.extend(judge.judge(pairs[start:start + chunk]))
+            progress(stage, min(start + chunk, len(pairs)), len(pairs))
+        return verdicts
+
+    return run

@@ -89,7 +89,8 @@ def test_a_replacing_build_does_not_resume_an_interrupted_add_or_another_models_
     docs = _corpus(tmp_path / "r", 30)
     with pytest.raises(Interrupted):
         write_chunked(tmp_path / "idx", docs, FailingEmbedder(fail_at=4), add=True, chunk_claims=10)
-    assert Index.open(tmp_path / "idx").report_ids() > {d.id for d in old}  # the add stored some reports
+    assert Index.open(tmp_path / "idx").report_ids() == {d.id for d in old}  # the add's chunks are only staged
+    assert (tmp_path / "idx" / ".staging" / "manifest.json").exists()
     replaced = write_chunked(tmp_path / "idx", docs, FakeEmbedder(), chunk_claims=10)
     assert replaced.report_ids() == {d.id for d in docs}  # replaced: the old reports are gone
 
@@ -195,7 +196,7 @@ def test_a_streamed_build_over_changed_inputs_starts_over(tmp_path, small_chunks
 def test_a_streamed_build_holds_one_chunk_at_a_time(tmp_path, monkeypatch):
     _corpus(tmp_path / "r", 30)
     stream, taken, at_commit = iter_reports([tmp_path / "r"]), [], []
-    write = Index.write
+    write = build.stage
 
     def documents():
         for doc in stream.documents():
@@ -203,10 +204,10 @@ def test_a_streamed_build_holds_one_chunk_at_a_time(tmp_path, monkeypatch):
             yield doc
 
     def recording_write(*args, **kwargs):
-        at_commit.append((len(taken), len(args[2])))
+        at_commit.append((len(taken), len(args[3])))
         return write(*args, **kwargs)
 
-    monkeypatch.setattr(Index, "write", staticmethod(recording_write))
+    monkeypatch.setattr(build, "stage", recording_write)
     index = write_chunked(tmp_path / "idx", documents(), FakeEmbedder(), chunk_claims=10)
     assert len(at_commit) > 3 and index.info().reports == 30 and index.info().complete
     committed = 0
@@ -218,13 +219,13 @@ def test_a_streamed_build_holds_one_chunk_at_a_time(tmp_path, monkeypatch):
 
 def test_commits_grow_with_the_index_up_to_the_cap(tmp_path, monkeypatch):
     docs = _corpus(tmp_path / "r", 300)  # two claims a report
-    write, claims_at_commit = Index.write, []
+    write, claims_at_commit = build.stage, []
 
     def recording_write(*args, **kwargs):
-        claims_at_commit.append(len(args[3]))
+        claims_at_commit.append(len(args[4]))
         return write(*args, **kwargs)
 
-    monkeypatch.setattr(Index, "write", staticmethod(recording_write))
+    monkeypatch.setattr(build, "stage", recording_write)
     write_chunked(tmp_path / "idx", docs, FakeEmbedder(), chunk_claims=4, chunk_max_claims=30)
     assert sum(claims_at_commit) == 600
     grown = [n for n in claims_at_commit if n > 5]

@@ -72,8 +72,10 @@ def test_a_retrain_read_in_many_blocks_equals_one_in_memory(tmp_path, monkeypatc
     vectors = clustered(3000, seed=11)
     start, params = ann.build(vectors[:700], "ivf")
     faiss.write_index(start, str(tmp_path / "old.faiss"))
-    build_file = ann._build_file
-    monkeypatch.setattr(ann, "_build_file", lambda *a, **k: build_file(*a, **{**k, "block": 333}))
+    from checker.store import ann_disk
+
+    build_file = ann_disk._build_file
+    monkeypatch.setattr(ann_disk, "_build_file", lambda *a, **k: build_file(*a, **{**k, "block": 333}))
     written = ann.extend_file(tmp_path / "old.faiss", params, 700, vectors[700:], "ivf", 32, tmp_path / "new.faiss")
     expected, expected_params = ann.extend(start, params, vectors[700:], "ivf", 32)
     assert written == expected_params and written.trained_on == 3000  # blocks straddle the stored/new boundary

@@ -90,7 +90,7 @@ def test_a_failed_write_leaves_the_previous_index_intact(reports, tmp_path, fake
     def boom(*args, **kwargs):
         raise OSError("disk full")
 
-    monkeypatch.setattr("checker.store.index._fsync_write", boom)
+    monkeypatch.setattr("checker.store.commit.write_atomic", boom)
     with pytest.raises(OSError):
         build_index([reports], tmp_path / "idx", embedder=fake_embedder, add=True)
     after = Index.open(tmp_path / "idx").info()

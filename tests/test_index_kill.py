@@ -17,7 +17,7 @@ import sys, time
 sys.path.insert(0, {root!r})
 sys.path.insert(0, {tests!r})
 from conftest import FakeEmbedder
-import checker.store.index as index_module
+import checker.store.commit as commit_module
 from checker.api import build_index
 
 slow = float(sys.argv[3])
@@ -28,11 +28,11 @@ for name in ("write_index",):
         time.sleep(slow)
         return _original(*args)
     faiss.write_index = write_index
-original_fsync = index_module._fsync_write
+original_fsync = commit_module.write_atomic
 def fsync_write(*args):
     time.sleep(slow)
     return original_fsync(*args)
-index_module._fsync_write = fsync_write
+commit_module.write_atomic = fsync_write
 build_index([sys.argv[1]], sys.argv[2], embedder=FakeEmbedder(), add=True)
 """
 

@@ -20,7 +20,8 @@ def test_embedding_in_chunks_reports_progress_and_keeps_rows(fake_embedder):
 def test_check_and_build_index_report_progress(fake_embedder, sample_dir, tmp_path):
     seen = []
     report = check([sample_dir], embedder=fake_embedder, progress=lambda *a: seen.append(a))
-    assert seen[-1] == ("embedding claims", len(report.claims), len(report.claims))
+    embedding = [s for s in seen if s[0] == "embedding claims"]
+    assert embedding[-1] == ("embedding claims", len(report.claims), len(report.claims))
     seen.clear()
     index = build_index([sample_dir], tmp_path / "ix", embedder=fake_embedder, progress=lambda *a: seen.append(a))
     total = sum(f.stat().st_size for f in sample_dir.iterdir() if f.suffix in (".txt", ".jsonl", ".html"))
@@ -50,3 +51,14 @@ def test_byte_stages_show_sizes_in_both_front_ends(capsys):
     assert amount_column().render(Task()).plain == "12.3 MB/40.0 MB"
     Task.description, Task.total = "embedding claims", None
     assert amount_column().render(Task()).plain == "12300000/?"
+
+
+def test_check_reports_progress_while_splitting_embedding_and_judging(fake_embedder, sample_dir):
+    """A very large report spends minutes splitting and judging: each stage shows progress, not only embedding."""
+    from checker import check
+
+    seen: dict[str, list[tuple[int, int]]] = {}
+    check([sample_dir], embedder=fake_embedder, progress=lambda stage, done, total: seen.setdefault(stage, []).append(
+        (done, total)))
+    assert {"splitting reports", "embedding claims", "judging pairs"} <= seen.keys()
+    assert seen["splitting reports"][-1] == (5, 5) and seen["judging pairs"][-1][0] == seen["judging pairs"][-1][1]

@@ -15,6 +15,7 @@ from typing import Any, TypeVar
 
 import typer
 from rich.console import Console
+from rich.text import Text
 
 from ..errors import CheckerError, ExitCode
 
@@ -45,22 +46,30 @@ def handle_errors(func: F) -> F:
         try:
             return func(*args, **kwargs)
         except CheckerError as exc:
-            err_console().print(f"[bold red]error:[/] {exc}", markup=True, soft_wrap=True)
+            say("error: ", str(exc), style="bold red")
             raise typer.Exit(int(exc.exit_code)) from None
         except (typer.Exit, typer.Abort, KeyboardInterrupt):
             raise
         except Exception as exc:
             if os.environ.get("CHECKER_DEBUG"):
                 raise
-            err_console().print(f"[bold red]internal error:[/] {type(exc).__name__}: {exc} "
-                                "(set CHECKER_DEBUG=1 to see the traceback)", soft_wrap=True)
+            say("internal error: ", f"{type(exc).__name__}: {exc} (set CHECKER_DEBUG=1 to see the traceback)",
+                style="bold red")
             raise typer.Exit(int(ExitCode.ERROR)) from None
     return wrapper  # type: ignore[return-value]
 
 
+def say(label: str, message: str, *, style: str = "yellow", console: Console | None = None) -> None:
+    """Print ``label`` in ``style`` and then ``message`` verbatim (never read as markup) to stderr or ``console``.
+
+    Messages carry file names, report text and exception text, in which ``[/url]`` or ``[sic]`` are words.
+    """
+    (console or err_console()).print(Text.assemble((label, style), message), soft_wrap=True)
+
+
 def notify(message: str) -> None:
     """Progress messages from the library (model conversion) go to stderr."""
-    err_console().print(f"[dim]{message}[/]")
+    err_console().print(Text(message, style="dim"), soft_wrap=True)
 
 
 @contextlib.contextmanager
@@ -91,7 +100,6 @@ def amount_column() -> Any:
     """A Rich column showing ``done/total``: sizes (``12.3/40.0 MB``) for byte stages, counts for the rest."""
     from rich.filesize import decimal
     from rich.progress import ProgressColumn
-    from rich.text import Text
 
     from ..progress import BYTE_STAGES
 
@@ -105,8 +113,18 @@ def amount_column() -> Any:
 
 
 def main() -> None:
-    """Console-script entry point (commands register when ``checker.cli`` is imported)."""
-    app(prog_name="checker")
+    """Console-script entry point (commands register when ``checker.cli`` is imported).
+
+    An exception that escapes (only with ``CHECKER_DEBUG`` set; otherwise :func:`handle_errors` reports it)
+    prints its traceback and exits 3: an unexpected failure must never read as exit 1, "contradictions found".
+    """
+    try:
+        app(prog_name="checker")
+    except Exception:  # noqa: BLE001 - the traceback is printed, the exit code is the point
+        import traceback
+
+        traceback.print_exc()
+        sys.exit(int(ExitCode.ERROR))
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -8,7 +8,7 @@ from pathlib import Path
 import typer
 
 from .app import app, handle_errors, notify, progress_bar
-from .options import ModelOption, config_from
+from .options import ModelOption, config_from, local_config
 
 
 @app.command("browse")
@@ -39,7 +39,7 @@ def browse_cli(
 
         from .render import render_report
 
-        render_report(report, Console())
+        render_report(report, Console(), config_file=local_config())
         return
     from ..tui.app import BrowseApp
 

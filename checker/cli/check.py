@@ -9,8 +9,8 @@ from pathlib import Path
 import typer
 
 from ..errors import ExitCode
-from .app import app, err_console, handle_errors, notify, progress_bar
-from .options import ModelOption, config_from
+from .app import app, handle_errors, notify, progress_bar, say
+from .options import ModelOption, config_from, local_config, writable_output
 
 
 class CheckFormat(str, Enum):
@@ -48,51 +48,76 @@ def check_cli(
     agreements: bool = typer.Option(True, "--agreements/--no-agreements", help="Show agreeing claims too."),
     add: bool = typer.Option(False, "--add", help="After a clean check (exit 0), store the new reports in the "
                              "--against index."),
+    skip_unreadable: bool = typer.Option(False, "--skip-unreadable", help="Warn about reports that cannot be read "
+                                         "(binary, corrupt, wrongly encoded, no claims) and check the rest, instead "
+                                         "of exiting 3."),
 ) -> None:
     """Split reports into claims and report the claims that agree or contradict, with who said what.
 
-    Exit codes: 0 no contradiction, 1 contradictions found, 2 usage error, 3 input or runtime error.
+    Exit codes: 0 no contradiction, 1 contradictions found, 2 usage error, 3 input or runtime error (a report
+    that cannot be read is one, unless --skip-unreadable is given).
     """
     from ..api import build_index, check
 
     if add and against is None:
         raise typer.BadParameter("--add needs --against INDEX (the index to store the new reports in)")
     config = config_from(model=model, min_score=min_score, fail_on=fail_on.value if fail_on else None)
+    known = None
+    if baseline is not None:  # read before the model loads, so a missing baseline fails at once
+        from ..report.ci import read_baseline
+
+        known = read_baseline(baseline)
     with progress_bar() as progress:
         report = check([str(p) for p in paths], against=against, config=config, notify=notify, progress=progress)
     if not agreements:
         report.findings = report.contradictions
-    if baseline is not None:
-        from ..report.ci import apply_baseline, read_baseline
+    if known is not None:
+        from ..report.ci import apply_baseline
 
-        result = apply_baseline(report, read_baseline(baseline))
+        result = apply_baseline(report, known)
         report = result.report
-        err = err_console()
-        err.print(f"[dim]baseline {baseline}: {result.known} known finding(s) hidden[/]")
+        notify(f"baseline {baseline}: {result.known} known finding(s) hidden")
         for entry in result.gone:
-            err.print(f"[yellow]baseline entry no longer occurs:[/] {entry['id']} {entry['reason']}", soft_wrap=True)
-    if output_format.value == "json":
-        typer.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
-    elif output_format.value in ("junit", "github"):
-        from ..report.ci import to_github, to_junit
-
-        typer.echo((to_junit if output_format.value == "junit" else to_github)(report), nl=False)
-    else:
-        from rich.console import Console
-
-        from .render import render_report
-
-        render_report(report, Console())
+            say("baseline entry no longer occurs: ", f"{entry['id']} {entry['reason']}")
+    _print(report, output_format)
     code = exit_code(report, config.fail_on)
+    if report.skipped and not skip_unreadable:
+        first = report.skipped[0]
+        say("error: ", f"{len(report.skipped)} input(s) could not be read ({first.path}: {first.reason}"
+            + (", …" if len(report.skipped) > 1 else "") + "); fix or remove them, or pass --skip-unreadable "
+            "to check the rest", style="bold red")
+        code = ExitCode.ERROR
     if add and code is ExitCode.OK:
         from ..store.index import Index
 
         target = Index.open(against).path  # resolves a bare name under indexes/ as --against did
         index = build_index([str(p) for p in paths], target, config=config, add=True, notify=notify)
-        err_console().print(f"[dim]stored in {index.path}: {index.info().reports} reports[/]")
+        notify(f"stored in {index.path}: {index.info().reports} reports")
     elif add:
-        err_console().print("[yellow]not stored: the check found contradictions[/]")
+        say("not stored: ", "the check found contradictions" if code is ExitCode.CONTRADICTIONS
+            else "some inputs could not be read")
     raise typer.Exit(int(code))
+
+
+def _print(report, output_format: CheckFormat) -> None:
+    """The report on stdout in ``output_format``; the config file in use is named (in the header for text)."""
+    config_file = local_config()
+    if output_format.value == "text":
+        from rich.console import Console
+
+        from .render import render_report
+
+        render_report(report, Console(), config_file=config_file)
+        return
+    if config_file:
+        notify(f"config: {config_file}")
+    if output_format.value == "json":
+        typer.echo(json.dumps(report.to_dict() | ({"config": config_file} if config_file else {}),
+                              ensure_ascii=False, indent=2))
+    else:
+        from ..report.ci import to_github, to_junit
+
+        typer.echo((to_junit if output_format.value == "junit" else to_github)(report), nl=False)
 
 
 def exit_code(report, fail_on: str) -> ExitCode:
@@ -116,6 +141,10 @@ def baseline_cli(
     from ..api import check
     from ..report.ci import write_baseline
 
-    report = check([str(p) for p in paths], against=against, config=config_from(model=model), notify=notify)
+    writable_output(output, "--output")  # before the model loads and the reports are judged
+    config = config_from(model=model)
+    report = check([str(p) for p in paths], against=against, config=config, notify=notify)
+    for skipped in report.skipped:
+        say("warning: skipped ", f"{skipped.path}: {skipped.reason}")
     write_baseline(report, output)
     typer.echo(f"wrote {output}: {len(report.findings)} finding(s), {len(report.contradictions)} contradiction(s)")

@@ -1,4 +1,4 @@
-"""``checker index build|add|info``: the stored corpus."""
+"""``checker index build|add|info|verify|check``: the stored corpus."""
 
 from __future__ import annotations
 
@@ -28,6 +28,8 @@ EngineOption = typer.Option(Engine.local, "--engine", help="Where claims are enc
 AddressOption = typer.Option(None, "--address", help="Ray cluster address (ray://HOST:10001, or auto); without it "
                              "--engine ray starts a local Ray instance.")
 WorkersOption = typer.Option(2, "--workers", min=1, help="Ray workers, one CPU each.")
+WaitOption = typer.Option(True, "--wait/--no-wait", help="Wait (up to 10 minutes) for another process writing "
+                          "this index to finish, or fail at once (exit 3).")
 
 
 def _embedder(model: str | None, engine: Engine, address: str | None, workers: int):
@@ -55,11 +57,12 @@ def _summary(index, verb: str) -> None:
 def build_cli(paths: list[Path] = typer.Argument(..., help="Report files or folders."),
               index: Path = IndexOption, model: str | None = ModelOption, engine: Engine = EngineOption,
               address: str | None = AddressOption, workers: int = WorkersOption,
-              index_type: str | None = IndexTypeOption) -> None:
+              index_type: str | None = IndexTypeOption, wait: bool = WaitOption) -> None:
     """Build an index from reports, replacing any index already in that folder (atomically).
 
     Files are streamed (JSONL line by line) and committed in chunks, so memory does not grow with the
-    corpus's text; an interrupted build resumes when run again over the same files.
+    corpus's text; the old index stays in use until the new one is complete, and an interrupted build
+    resumes when run again over the same files.
 
     Example: checker index build reports/ --index indexes/big --engine ray --address ray://head:10001 --workers 32
     """
@@ -67,7 +70,7 @@ def build_cli(paths: list[Path] = typer.Argument(..., help="Report files or fold
 
     with _embedder(model, engine, address, workers) as embedder, progress_bar() as progress:
         built = build_index([str(p) for p in paths], index, config=config_from(model=model, index_type=index_type),
-                            embedder=embedder, notify=notify, progress=progress)
+                            embedder=embedder, notify=notify, progress=progress, wait=wait)
     _summary(built, "built")
 
 
@@ -76,14 +79,14 @@ def build_cli(paths: list[Path] = typer.Argument(..., help="Report files or fold
 def add_cli(paths: list[Path] = typer.Argument(..., help="Report files or folders."),
             index: Path = IndexOption, model: str | None = ModelOption, engine: Engine = EngineOption,
             address: str | None = AddressOption, workers: int = WorkersOption,
-            index_type: str | None = IndexTypeOption) -> None:
+            index_type: str | None = IndexTypeOption, wait: bool = WaitOption) -> None:
     """Add reports to an index; reports already stored (same content hash) are skipped."""
     from ..api import build_index
 
     with _embedder(model, engine, address, workers) as embedder, progress_bar() as progress:
         result = build_index([str(p) for p in paths], index, config=config_from(model=model, index_type=index_type),
                              embedder=embedder, add=True, notify=notify,
-                             progress=progress)
+                             progress=progress, wait=wait)
     _summary(result, "updated")
 
 
@@ -100,6 +103,24 @@ def info_cli(index: Path = typer.Argument(..., help="Index folder."),
         return
     for key, value in asdict(info).items():
         typer.echo(f"{key:>14}: {value}")
+
+
+@index_app.command("verify")
+@handle_errors
+def verify_cli(index: Path = typer.Argument(..., help="Index folder, or a name under indexes/.")) -> None:
+    """Read every stored byte: each file against its checksum in the manifest, the SQLite file's integrity,
+    every vector finite and unit-length.
+
+    Exit codes: 0 the index is sound, 3 a file is corrupt (the message names it and how to rebuild).
+    Opening an index checks only sizes and modification times (and a file's checksum when they changed).
+    """
+    from ..store.index import Index
+
+    opened = Index.open(index)
+    opened.verify()
+    info = opened.info()
+    state = "" if info.complete else " (an unfinished build: run it again to finish it)"
+    typer.echo(f"ok {info.path}: {len(opened.manifest['files'])} files, {info.claims} vectors verified{state}")
 
 
 @index_app.command("check")

@@ -8,6 +8,7 @@ from pathlib import Path
 import typer
 
 from ..config import Config, load_config
+from ..errors import InputError
 
 
 class Format(str, Enum):
@@ -26,3 +27,25 @@ FormatOption = typer.Option(Format.text, "--format", "-f", help="text for people
 def config_from(**flags: object) -> Config:
     """Config with flag values on top of ``CHECKER_*`` variables, ``checker.toml`` and defaults."""
     return load_config({k: v for k, v in flags.items() if v is not None}, cwd=Path.cwd())
+
+
+def local_config() -> str | None:
+    """``./checker.toml`` when settings are read from a file in the current folder (shown in output headers,
+    so a setting an untrusted checkout slipped in is visible), else None."""
+    return "./checker.toml" if (Path.cwd() / "checker.toml").is_file() else None
+
+
+def writable_output(path: Path, option: str) -> Path:
+    """Check, before any work starts, that ``path`` can be written: its folder exists and is a folder.
+
+    Raises:
+        InputError: naming the folder and the fix.
+    """
+    folder = path.parent
+    if not folder.is_dir():
+        what = "is not a folder" if folder.exists() else "does not exist"
+        raise InputError(f"{option} {path}: the folder {folder} {what}; create it (mkdir -p {folder}) "
+                         "or choose another path")
+    if path.is_dir():
+        raise InputError(f"{option} {path}: is a folder; give a file name, e.g. {path / 'checker-baseline.json'}")
+    return path

@@ -5,7 +5,7 @@ from __future__ import annotations
 from rich.console import Console, Group
 from rich.panel import Panel
 from rich.rule import Rule
-from rich.table import Table
+from rich.table import Column, Table
 from rich.text import Text
 
 from ..judge.verdict import Relation, Verdict
@@ -33,23 +33,38 @@ def render_finding(finding: Finding, console: Console) -> None:
     console.print(Panel(body, border_style=STYLE[finding.relation].replace("bold ", ""), padding=(0, 1)))
 
 
-def render_report(report: Report, console: Console) -> None:
-    """The terminal report: a summary, then findings grouped by story."""
+def render_report(report: Report, console: Console, *, config_file: str | None = None) -> None:
+    """The terminal report: a summary, warnings, then findings grouped by story.
+
+    Every string from a report, a file name or a source reaches Rich as :class:`~rich.text.Text`, never as
+    markup: ``[/url]`` or ``[sic]`` in a report are printed as written.
+
+    Args:
+        report: what to draw.
+        console: where to draw it.
+        config_file: a ``checker.toml`` the settings were read from, shown in the header so a setting
+            picked up from the current folder is visible. Defaults to none.
+    """
+    if config_file:
+        console.print(Text(f"config: {config_file}", style="dim"), soft_wrap=True)
     summary = Table.grid(padding=(0, 2))
     summary.add_row("reports", str(len(report.documents)), "claims", str(len(report.claims)),
                     "contradictions", Text(str(len(report.contradictions)), style="bold red"),
                     "agreements", Text(str(len(report.agreements)), style="bold green"))
     console.print(summary)
     if report.stored_claims:
-        console.print(f"[dim]compared with {report.stored_claims} stored claims[/]")
+        console.print(Text(f"compared with {report.stored_claims} stored claims", style="dim"))
     for skipped in report.skipped:
-        console.print(f"[yellow]skipped[/] {skipped.path}: {skipped.reason}", soft_wrap=True)
+        console.print(Text.assemble(("warning: skipped ", "yellow"), f"{skipped.path}: {skipped.reason}"),
+                      soft_wrap=True)
+    for warning in report.warnings:
+        console.print(Text.assemble(("warning: ", "yellow"), f"{warning.path}: {warning.message}"), soft_wrap=True)
     if not report.findings:
         console.print("No agreeing or contradicting claims found.")
         return
     for story in report.stories:
-        title = (f"Story {story.id}: {story.label}  [red]{story.contradictions} contradict[/] "
-                 f"[green]{story.agreements} agree[/]")
+        title = Text.assemble(f"Story {story.id}: {story.label}  ", (f"{story.contradictions} contradict", "red"),
+                              " ", (f"{story.agreements} agree", "green"))
         console.print(Rule(title, align="left"))
         for finding in story.findings:
             render_finding(finding, console)
@@ -75,11 +90,12 @@ def render_evaluation(metrics: dict, console: Console) -> None:
                   f"[bold]{metrics['macro_f1']:.4f}[/]   macro-F1 agree/disagree "
                   f"[bold]{metrics['macro_f1_agree_disagree']:.4f}[/]")
     table = Table("label", "precision", "recall", "F1", "support")
-    for label, row in metrics["per_class"].items():
-        table.add_row(label, f"{row['precision']:.4f}", f"{row['recall']:.4f}", f"{row['f1']:.4f}", str(row["support"]))
+    for label, row in metrics["per_class"].items():  # labels come from the data file: Text, not markup
+        table.add_row(Text(label), f"{row['precision']:.4f}", f"{row['recall']:.4f}", f"{row['f1']:.4f}",
+                      str(row["support"]))
     console.print(table)
     labels = list(metrics["confusion"])
-    confusion = Table("gold \\ predicted", *labels)
+    confusion = Table("gold \\ predicted", *(Column(Text(label)) for label in labels))
     for gold in labels:
-        confusion.add_row(gold, *(str(metrics["confusion"][gold][p]) for p in labels))
+        confusion.add_row(Text(gold), *(str(metrics["confusion"][gold][p]) for p in labels))
     console.print(confusion)

@@ -21,7 +21,7 @@ from typing import Any
 from ..text.arabic import normalize, skeleton
 from .attribution import QUOTES, find_attribution
 from .clean import article_spans
-from .ingest import Document
+from .ingest import Document, Notice, Skipped
 
 MIN_WORDS = 4
 
@@ -177,6 +177,29 @@ def split_claims(document: Document) -> list[Claim]:
                 if claim:
                     claims.append(claim)
     return claims
+
+
+CUT_SHARE = 0.25  #: a report whose claims cover less than this share of its text is said to be cut ...
+CUT_MIN_CHARS = 2_000  #: ... when at least this many characters were dropped (titles and bylines are not news)
+
+
+def unclaimed(document: Document, claims: list[Claim]) -> Skipped | Notice | None:
+    """What to tell a reader about a report that split into few or no claims.
+
+    A report with no claim at all (a PDF or other binary read as text, a page of links) is
+    :class:`Skipped`; one whose claims cover less than a quarter of its text, with at least 2,000 characters
+    dropped (repeated lines, link lists, comments: see :mod:`checker.read.clean`), gets a :class:`Notice`.
+    """
+    if not claims:
+        return Skipped(document.path, "no claims found in its text (is it a news report, as plain text? a PDF or "
+                                      "word-processor file must be converted to text first)")
+    text = len(document.text.strip())
+    covered = sum(c.span[1] - c.span[0] for c in claims)
+    if covered < CUT_SHARE * text and text - covered >= CUT_MIN_CHARS:
+        return Notice(document.path, f"cut by the cleaner: {len(claims)} claim(s) cover {covered:,} of its "
+                                     f"{text:,} characters (repeated lines, link lists, comments and other page "
+                                     "leftovers are dropped); check the file holds one article")
+    return None
 
 
 def _claim(document: Document, start: int, end: int, attribution: Attribution, body: tuple[int, int],

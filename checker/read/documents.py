@@ -1,4 +1,5 @@
-"""The records of the read stage: a :class:`Document` (one report), a :class:`Skipped` input and a :class:`Corpus`."""
+"""The records of the read stage: a :class:`Document` (one report), a :class:`Skipped` input, a :class:`Notice`
+about a report that was read, and a :class:`Corpus`."""
 
 from __future__ import annotations
 
@@ -41,12 +42,22 @@ class Skipped:
     reason: str
 
 
+@dataclass(frozen=True)
+class Notice:
+    """A report that was read, with something a reader should know: its id was renamed, or the cleaner
+    dropped most of its text. The message says what happened and the fix."""
+
+    path: str
+    message: str
+
+
 @dataclass
 class Corpus:
-    """What :func:`read_paths` found: readable documents and skipped inputs."""
+    """What :func:`read_paths` found: readable documents, skipped inputs, and notices about documents read."""
 
     documents: list[Document] = field(default_factory=list)
     skipped: list[Skipped] = field(default_factory=list)
+    notices: list[Notice] = field(default_factory=list)
 
 
 def content_id(text: str) -> str:

@@ -16,18 +16,19 @@ be indexed (:func:`scan` sizes and fingerprints the inputs without reading them)
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from ..errors import InputError, NoReportsError
-from .documents import Corpus, Document, Skipped, content_id
+from .documents import Corpus, Document, Notice, Skipped, content_id
 from .formats import _read, decode, read_file
 
-__all__ = ["Corpus", "Document", "Inputs", "ReportStream", "Skipped", "content_id", "decode", "iter_reports",
-           "read_file", "read_paths", "scan"]
+__all__ = ["Corpus", "Document", "Inputs", "Notice", "ReportStream", "Skipped", "content_id", "decode",
+           "iter_reports", "read_file", "read_paths", "scan"]
 
 SUFFIXES = {".txt", ".md", ".jsonl", ".json", ".html", ".htm"}
 
@@ -44,6 +45,18 @@ def _walk(path: Path) -> Iterator[Path]:
 
 
 def _require(path: Path) -> None:
+    if path.is_symlink():
+        try:
+            path.resolve(strict=True)
+        except RuntimeError as exc:  # Python < 3.13 says "Symlink loop" this way
+            raise NoReportsError(f"{path}: symbolic link loop (the link points back to itself); "
+                                 "fix or remove the link") from exc
+        except OSError as exc:
+            if exc.errno == errno.ELOOP:
+                raise NoReportsError(f"{path}: symbolic link loop (the link points back to itself); "
+                                     "fix or remove the link") from exc
+            raise NoReportsError(f"{path}: broken symbolic link (its target {os.readlink(path)} does not exist); "
+                                 "fix or remove the link") from exc
     if not path.exists():
         raise NoReportsError(f"{path}: no such file or folder; check the path")
 
@@ -92,15 +105,22 @@ class ReportStream:
     lists them. A file is opened only when the iteration reaches it, so memory holds one file (one
     line of a streamed JSONL file) rather than the corpus. Use :func:`iter_reports` to make one.
 
+    Two records with one ``id`` and different texts are both read: the later one's id gets a suffix
+    (``1#2``, then ``1#3``), so later stages (the index above all, which keeps one report per id) see
+    distinct reports, and a :class:`Notice` in :attr:`notices` says so.
+
     Attributes:
         bytes_read: input consumed so far: the size of each finished file (as ``stat`` gave it) plus the
             bytes read of the current one. It ends at :attr:`Inputs.total_bytes` when no file changed meanwhile.
+        notices: what a reader should know about documents yielded so far (renamed ids).
     """
 
     def __init__(self, paths: Iterable[str | Path], *, unique: bool = True) -> None:
         self.paths = [Path(p) for p in paths]
         self.unique = unique
         self.bytes_read = 0
+        self.notices: list[Notice] = []
+        self._seen: dict[str, str] = {}  # id -> content hash of its text: ~150 bytes a report, grows with the corpus
         self._items = self._generate()
 
     def __iter__(self) -> Iterator[Document | Skipped]:
@@ -109,8 +129,8 @@ class ReportStream:
     def __next__(self) -> Document | Skipped:
         return next(self._items)
 
-    def documents(self) -> Iterator[Document]:
-        """The documents alone, skipped inputs passed over.
+    def documents(self, on_skip: Callable[[Skipped], None] | None = None) -> Iterator[Document]:
+        """The documents alone; each skipped input is passed to ``on_skip`` (if given) as it is met.
 
         Raises:
             NoReportsError: the inputs held no readable report (raised when the stream ends, naming the
@@ -121,13 +141,31 @@ class ReportStream:
             if isinstance(item, Document):
                 found = True
                 yield item
-            elif len(skipped) < 5:
+                continue
+            if on_skip is not None:
+                on_skip(item)
+            if len(skipped) < 5:
                 skipped.append(item)
         if not found:
             raise _nothing_readable(self.paths, skipped)
 
+    def _distinct(self, doc: Document) -> Document | None:
+        """``doc`` under an id no earlier document with another text holds; None for a repeat (``unique`` only)."""
+        digest = content_id(doc.text)
+        renamed, n = doc.id, 1
+        while (known := self._seen.get(renamed)) is not None and known != digest:
+            n += 1
+            renamed = f"{doc.id}#{n}"
+        if known is not None:  # this text was read before under this id
+            return None if self.unique else replace(doc, id=renamed)
+        self._seen[renamed] = digest
+        if renamed == doc.id:
+            return doc
+        self.notices.append(Notice(doc.path, f"id {doc.id!r} is also the id of an earlier report with another text; "
+                                             f"read as {renamed!r}. Give each record its own \"id\""))
+        return replace(doc, id=renamed)
+
     def _generate(self) -> Iterator[Document | Skipped]:
-        seen: set[str] = set()  # 16-hex ids, ~100 bytes a report: the one thing that grows with the corpus
         for path in self.paths:
             _require(path)
             found = False
@@ -137,10 +175,8 @@ class ReportStream:
                     size = file.stat().st_size
                     for item, offset in _read(file):
                         self.bytes_read = before + min(offset, size)
-                        if isinstance(item, Document) and self.unique:
-                            if item.id in seen:
-                                continue
-                            seen.add(item.id)
+                        if isinstance(item, Document) and (item := self._distinct(item)) is None:
+                            continue
                         yield item
                 except (InputError, OSError) as exc:
                     reason = str(exc) if isinstance(exc, InputError) else f"cannot read ({exc.strerror})"
@@ -161,8 +197,9 @@ def iter_reports(paths: Iterable[str | Path], *, unique: bool = True) -> ReportS
 
     Args:
         paths: report files or folders (walked recursively, sorted).
-        unique: drop documents whose text (content hash) was already yielded. The ids seen are kept
-            in a set, about 100 bytes a report: the one part that grows with the corpus. Defaults to True.
+        unique: drop documents whose id and text were already yielded (with False they are yielded again,
+            for the index to pass over). The ids seen are kept with a hash of their text either way, about
+            150 bytes a report: the one part that grows with the corpus. Defaults to True.
 
     Returns:
         A :class:`ReportStream`; its ``bytes_read`` says how far it got (see :func:`scan` for the total).
@@ -181,15 +218,18 @@ def read_paths(paths: list[str | Path]) -> Corpus:
     """Read every report under ``paths`` (files or folders, walked recursively, sorted) into lists.
 
     Unreadable files and records are collected in ``Corpus.skipped``; the
-    rest are read. Documents with identical text are kept once. For corpora
+    rest are read. Documents with identical id and text are kept once; a record whose id an earlier one with
+    another text holds is renamed (``1#2``) and listed in ``Corpus.notices``. For corpora
     that should not be held in memory, iterate :func:`iter_reports` instead.
 
     Raises:
         NoReportsError: a path does not exist, or nothing readable was found at all.
     """
     corpus = Corpus()
-    for item in iter_reports(paths):
+    stream = iter_reports(paths)
+    for item in stream:
         (corpus.documents if isinstance(item, Document) else corpus.skipped).append(item)
+    corpus.notices.extend(stream.notices)
     if not corpus.documents:
         raise _nothing_readable(paths, corpus.skipped)
     return corpus

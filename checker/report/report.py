@@ -10,7 +10,7 @@ from ..judge.findings import Finding
 from ..judge.stories import Story, group_stories
 from ..judge.verdict import Relation
 from ..read.claims import Claim, claim_rows
-from ..read.ingest import Document, Skipped
+from ..read.ingest import Document, Notice, Skipped
 
 
 @dataclass
@@ -21,9 +21,11 @@ class Report:
         documents: the reports read (new ones, when checking against an index).
         claims: every claim of those reports.
         findings: agreeing and contradicting pairs, best first.
-        skipped: inputs that could not be read, with reasons.
+        skipped: inputs that could not be read (or held no claim), with reasons.
         model: the embedding model id.
         stored_claims: claims of the index compared against (0 without ``against``).
+        warnings: reports that were read, with something to know (an id renamed because an earlier report with
+            another text held it; most of the text cut by the cleaner).
     """
 
     documents: list[Document]
@@ -32,6 +34,7 @@ class Report:
     skipped: list[Skipped] = field(default_factory=list)
     model: str = ""
     stored_claims: int = 0
+    warnings: list[Notice] = field(default_factory=list)
     _stories: tuple[tuple[str, ...], list[Story]] | None = field(default=None, init=False, repr=False, compare=False)
 
     @property
@@ -73,6 +76,7 @@ class Report:
             "claims": len(self.claims),
             "stored_claims": self.stored_claims,
             "skipped": [{"path": s.path, "reason": s.reason} for s in self.skipped],
+            "warnings": [{"path": w.path, "message": w.message} for w in self.warnings],
             "findings": [f.to_dict() for f in self.findings],
         }
 

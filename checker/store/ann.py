@@ -17,17 +17,22 @@ vectors reaches the target.
 
 from __future__ import annotations
 
+import importlib
 import math
 import os
-import shutil
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from .kmeans import _assign, _kmeans, _top, _top_blocks, _top_of_blocks  # noqa: F401 (ann._top etc. are used)
+
 KINDS = ("auto", "flat", "ivf")
+#: names that live in modules built on this one (the on-disk commit, the all-pairs join) and resolve here on
+#: first use (PEP 562, as ``checker``'s public names do), so ``ann.extend_file`` and ``ann.all_neighbours`` work
+_ON_DISK = {"extend_file": "ann_disk", "all_neighbours": "join"}
 FLAT_LIMIT = 50_000  #: below this many claims ``auto`` picks exact search (a few ms per query)
 TARGET_RECALL = 0.95
 RETRAIN_GROWTH = 4  #: an IVF index is retrained once it holds this many times the vectors it was trained on
@@ -148,117 +153,6 @@ def extend(index: Any | None, params: SearchParams, new: np.ndarray, requested: 
     return build(stacked, kind, seed=seed)
 
 
-def extend_file(source: Path | None, params: SearchParams, stored: int, new: np.ndarray, requested: str,
-                dimension: int, target: Path, *, seed: int = 0) -> SearchParams | None:
-    """Write ``target``: the index file ``source`` (``stored`` rows) with ``new`` rows after them, without loading it.
-
-    The on-disk counterpart of :func:`extend`, with the same results. A flat file is copied and
-    appended to; an IVF file's lists are copied one by one with the new rows added
-    (:mod:`checker.store.faiss_files`); a retrain (IVF grown :data:`RETRAIN_GROWTH`-fold, or a flat index
-    grown past :data:`FLAT_LIMIT`) reads the stored rows in blocks, three times: for the k-means
-    sample, to assign cells, to write. Memory holds ``new``, a block of stored rows and, while
-    retraining, the training sample (40 rows a cell, ~160·√n) and 4 bytes a row for its cell.
-
-    Returns:
-        The written file's search parameters; None, having written nothing, when ``source`` is
-        not laid out as expected or an IVF index becomes flat: the caller loads it with :func:`extend`.
-    """
-    from . import faiss_files as files
-
-    new = np.ascontiguousarray(new, dtype=np.float32).reshape(len(new), -1) if len(new) else \
-        np.zeros((0, dimension), np.float32)
-    total = stored + len(new)
-    kind = choose_kind(requested, total)
-    if source is None or not stored:
-        import faiss
-
-        index, params = build(new, kind, seed=seed) if len(new) else (faiss.IndexFlatIP(dimension), SearchParams())
-        write(index, target)
-        return params
-    if kind == params.kind == "flat":
-        return SearchParams() if files.append_flat(source, target, new, dimension) else None
-    regrown = kind == "ivf" and total > RETRAIN_GROWTH * max(params.trained_on, 1)
-    if kind == params.kind == "ivf" and not regrown:
-        layout = files.ivf_layout(source, dimension)
-        if layout is None or layout.rows != stored:
-            return None
-        if not len(new):  # nothing to add: the same file
-            shutil.copyfile(source, target)
-            return params
-        layout = files.append_ivf(source, target, new, _assign(new, layout.centroids(source)))
-        nprobe, recall = _tune_file(target, layout, seed=seed, start=params.nprobe)
-        return SearchParams("ivf", layout.nlist, nprobe, recall, params.trained_on)
-    old_rows = _stored_rows(source, params, stored, dimension) if kind == "ivf" and total >= 2 else None
-    if old_rows is None:
-        return None
-    layout = _build_file(_then(old_rows, stored, new), total, target, seed=seed)
-    old_rows = None  # frees the source's reader (its direct map) before the new file is opened to tune it
-    nprobe, recall = _tune_file(target, layout, seed=seed)
-    return SearchParams("ivf", layout.nlist, nprobe, recall, total)
-
-
-def _then(old_rows: Callable[[int, int], np.ndarray], stored: int, new: np.ndarray
-          ) -> Callable[[int, int], np.ndarray]:
-    """Rows ``[start, stop)`` of the stored rows followed by ``new``."""
-    def rows(start: int, stop: int) -> np.ndarray:
-        parts = ([old_rows(start, min(stop, stored))] if start < stored else []) + \
-            ([new[max(start, stored) - stored:stop - stored]] if stop > stored else [])
-        return parts[0] if len(parts) == 1 else np.vstack(parts)
-    return rows
-
-
-def _stored_rows(source: Path, params: SearchParams, stored: int, dimension: int
-                 ) -> Callable[[int, int], np.ndarray] | None:
-    """Reads rows ``[start, stop)`` of an index file in row order, or None if its layout is not the expected one."""
-    from . import faiss_files as files
-
-    if params.kind == "flat":
-        return files.flat_blocks(source, dimension) if files.flat_rows(source, dimension) == stored else None
-    layout = files.ivf_layout(source, dimension)
-    if layout is None or layout.rows != stored:
-        return None
-    index = read(source, params)  # memory-mapped lists
-    # reconstruct_batch finds each row through the direct map; reconstruct_n scans every list's ids per call
-    return lambda start, stop: index.reconstruct_batch(np.arange(start, stop, dtype=np.int64))
-
-
-def _build_file(rows: Callable[[int, int], np.ndarray], n: int, target: Path, *, seed: int = 0,
-                block: int = 16384) -> Any:
-    """:func:`build` of ``n`` rows read in blocks, written to ``target``: the same cells, lists and ids.
-
-    Returns the file's layout; ``nprobe`` is tuned by the caller (:func:`_tune_file`).
-    """
-    from . import faiss_files as files
-
-    nlist = nlist_for(n)
-    rng = np.random.default_rng(seed)
-    picks = np.sort(rng.choice(n, min(n, 40 * nlist), replace=False))
-    sample, taken = None, 0
-    for start in range(0, n, block):  # filled in place: a list of pieces and their stack would hold it twice
-        part = rows(start, min(n, start + block))
-        mine = picks[(picks >= start) & (picks < start + len(part))] - start
-        if sample is None:
-            sample = np.empty((len(picks), part.shape[1]), np.float32)
-        sample[taken:taken + len(mine)] = part[mine]
-        taken += len(mine)
-    centroids = _kmeans(sample, nlist, rng)
-    del sample
-    cells = np.concatenate([_assign(rows(s, min(n, s + block)), centroids).astype(np.int32)
-                            for s in range(0, n, block)])
-    return files.write_ivf(target, rows, n, centroids, cells, 1, block=block)
-
-
-def _tune_file(target: Path, layout: Any, *, seed: int, start: int = 1) -> tuple[int, float]:
-    """:func:`tune_nprobe` on an IVF file (exact answers from a block-wise read of its lists); stores the result."""
-    from . import faiss_files as files
-
-    index = read(target, SearchParams("ivf", layout.nlist, 1))
-    nprobe, recall = tune_nprobe(index, None, seed=seed, start=start,
-                                 exact_top=lambda q, k: _top_of_blocks(q, files.iter_lists(target, layout), k))
-    files.set_nprobe(target, nprobe)
-    return nprobe, recall
-
-
 def tune_nprobe(index: Any, vectors: np.ndarray | None, *, target: float = TARGET_RECALL, sample: int = 256,
                 seed: int = 0, start: int = 1, exact_top: Callable[[np.ndarray, int], tuple[np.ndarray, np.ndarray]]
                 | None = None) -> tuple[int, float]:
@@ -339,54 +233,6 @@ def search_batches(index: Any, queries: np.ndarray, k: int, batch_size: int = 40
         yield start, scores, ids
 
 
-def all_neighbours(index: Any, vectors: np.ndarray, k: int, *, target: float = TARGET_RECALL, seed: int = 0
-                   ) -> Iterator[tuple[np.ndarray, np.ndarray, np.ndarray]]:
-    """The ``k`` nearest stored rows of every stored row, as ``(rows, scores, ids)`` blocks, one IVF cell at a time.
-
-    A join rather than ``n`` searches: the rows of a cell are compared, in one matrix product,
-    with the rows of the cells nearest that cell's centroid. How many cells is measured like
-    ``nprobe``: doubled until recall@10 on a seeded sample of rows reaches ``target``.
-    Memory is one cell block at a time.
-    """
-    ivf = _ivf(index)
-    centroids = _centroids(ivf)
-    cells = _assign(vectors, centroids)
-    order = np.argsort(cells, kind="stable")
-    bounds = np.searchsorted(cells[order], np.arange(ivf.nlist + 1))
-    members = [order[bounds[c]:bounds[c + 1]] for c in range(ivf.nlist)]
-    near = np.argsort(-(centroids @ centroids.T), axis=1, kind="stable")
-    probe = _tune_join(vectors, cells, members, near, k, target, seed, start=max(1, ivf.nprobe))
-    from threadpoolctl import threadpool_limits
-
-    # products this small run 40× slower when BLAS spreads them over threads (measured on 2 busy cores)
-    with threadpool_limits(1):
-        for c in range(ivf.nlist):
-            if len(members[c]):
-                candidates = np.concatenate([members[o] for o in near[c, :probe]])
-                scores, at = _top(vectors[members[c]] @ vectors[candidates].T, k)
-                yield members[c], scores, np.where(at >= 0, candidates[np.maximum(at, 0)], -1)
-
-
-def _tune_join(vectors: np.ndarray, cells: np.ndarray, members: list[np.ndarray], near: np.ndarray, k: int,
-               target: float, seed: int, start: int) -> int:
-    """Cells a join must compare each cell with for recall@10 ≥ ``target`` (self excluded), by doubling."""
-    n, nlist = len(vectors), near.shape[0]
-    rows = np.sort(np.random.default_rng(seed).choice(n, min(n, 256), replace=False))
-    kk = min(11, n)
-    exact, _ = _top(vectors[rows] @ vectors.T, kk)
-    kth = exact[:, kk - 1:kk]  # self is the best match of a stored row, so the 11th is the 10th neighbour
-    probe = min(start, nlist)
-    while probe < nlist:
-        hits = 0
-        for row, bar in zip(rows, kth):
-            candidates = np.concatenate([members[o] for o in near[cells[row], :probe]])
-            hits += min(kk - 1, int((vectors[candidates] @ vectors[row] >= bar[0] - 1e-5).sum()) - 1)
-        if hits / (len(rows) * (kk - 1)) >= target:
-            break
-        probe = min(nlist, probe * 2)
-    return probe
-
-
 def is_ivf(index: Any) -> bool:
     """Whether ``index`` is (or wraps) an IVF index."""
     return _ivf(index) is not None
@@ -405,59 +251,6 @@ def _centroids(ivf: Any) -> np.ndarray:
     return ivf.quantizer.reconstruct_n(0, ivf.nlist)
 
 
-def _top(scores: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
-    """Row-wise ``k`` largest of a score matrix, best first (ids -1 past the last column)."""
-    n, m = scores.shape
-    kk = min(k, m)
-    part = np.argpartition(-scores, kk - 1, axis=1)[:, :kk] if kk < m else np.tile(np.arange(m), (n, 1))
-    top = np.take_along_axis(scores, part, axis=1)
-    order = np.argsort(-top, axis=1, kind="stable")
-    ids, top = np.take_along_axis(part, order, axis=1), np.take_along_axis(top, order, axis=1)
-    if kk < k:
-        ids = np.hstack([ids, np.full((n, k - kk), -1)])
-        top = np.hstack([top, np.full((n, k - kk), -np.inf, np.float32)])
-    return top.astype(np.float32), ids.astype(np.int64)
-
-
-def _top_blocks(queries: np.ndarray, vectors: np.ndarray, k: int, block: int = 65536) -> tuple[np.ndarray, np.ndarray]:
-    """:func:`_top` of ``queries @ vectors.T`` computed over blocks of ``vectors`` (memory: queries × block)."""
-    return _top_of_blocks(queries, ((vectors[s:s + block], np.arange(s, min(len(vectors), s + block)))
-                                    for s in range(0, len(vectors), block)), k)
-
-
-def _top_of_blocks(queries: np.ndarray, blocks: Iterable[tuple[np.ndarray, np.ndarray]], k: int
-                   ) -> tuple[np.ndarray, np.ndarray]:
-    """The ``k`` best ``(scores, ids)`` of each query over ``(vectors, ids)`` blocks, merged block by block."""
-    best_scores = np.full((len(queries), k), -np.inf, np.float32)
-    best_ids = np.full((len(queries), k), -1, np.int64)
-    for vectors, ids in blocks:
-        scores, at = _top(queries @ vectors.T, k)
-        merged_scores = np.hstack([best_scores, scores])
-        merged_ids = np.hstack([best_ids, np.where(at >= 0, ids[np.maximum(at, 0)], -1)])
-        best_scores, at = _top(merged_scores, k)
-        best_ids = np.take_along_axis(merged_ids, np.maximum(at, 0), axis=1)
-    return best_scores, best_ids
-
-
-def _assign(vectors: np.ndarray, centroids: np.ndarray, scores: int = 1 << 23) -> np.ndarray:
-    """Nearest centroid of each row, in blocks of rows holding about ``scores`` scores (32 MB) at a time."""
-    block = max(256, scores // max(1, len(centroids)))
-    return np.concatenate([np.argmax(vectors[s:s + block] @ centroids.T, axis=1)
-                           for s in range(0, len(vectors), block)] or [np.zeros(0, np.int64)]).astype(np.int64)
-
-
-def _kmeans(sample: np.ndarray, k: int, rng: np.random.Generator, niter: int = 10) -> np.ndarray:
-    """Spherical k-means (unit centroids, inner product), seeded; empty cells keep their old centroid."""
-    centroids = sample[rng.choice(len(sample), k, replace=False)].copy()
-    for _ in range(niter):
-        assign = _assign(sample, centroids)
-        sums = np.zeros_like(centroids)
-        np.add.at(sums, assign, sample)  # in place: no sorted copy of the sample (~250 MB at 1M claims)
-        cells = np.unique(assign)
-        centroids[cells] = sums[cells] / np.maximum(np.linalg.norm(sums[cells], axis=1, keepdims=True), 1e-12)
-    return np.ascontiguousarray(centroids, dtype=np.float32)
-
-
 def _add(index: Any, vectors: np.ndarray) -> None:
     """Append rows to an IVF index with cells assigned here (ids continue the row numbering)."""
     import faiss
@@ -465,3 +258,11 @@ def _add(index: Any, vectors: np.ndarray) -> None:
     vectors = np.ascontiguousarray(vectors, dtype=np.float32)
     cells = _assign(vectors, _centroids(index))
     index.add_core(len(vectors), faiss.swig_ptr(vectors), None, faiss.swig_ptr(cells))
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _ON_DISK:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f".{_ON_DISK[name]}", __package__), name)
+    globals()[name] = value  # resolved once
+    return value

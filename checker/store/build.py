@@ -1,22 +1,23 @@
 """Writing an index in chunks: bounded memory, progress, and resume after an interruption.
 
-Reports are claimed, embedded and committed chunk by chunk; each commit is a
-complete, consistent generation (see :mod:`checker.store.index`), so an interrupted
-build leaves a smaller but valid index. Reports may come from a list or be
-streamed (:func:`checker.read.ingest.iter_reports`): only the chunk being embedded
-is held in memory. Until the last chunk the manifest carries ``"building"``:
-a name of the build being written (a fingerprint of the input files for
-:func:`checker.api.build_index`, of the reports' content hashes for a list).
-Running the same build again finds that name and resumes, skipping reports
-already stored (report ids are content hashes), instead of starting over;
-``index add`` skips stored reports in any case.
+Reports are claimed, embedded and committed chunk by chunk under one writer lock; each
+commit is a complete generation (see :mod:`checker.store.commit`). Over an existing
+index the chunks are staged in ``.staging/`` and the last one is published with one
+replacement of the manifest, so until then readers see the old index, whole, and an
+interrupted build or add leaves it untouched. A first build publishes each chunk,
+marked ``"building"`` until the last (``check`` refuses such an index). Either way the
+build is named (a fingerprint of the input files for :func:`checker.api.build_index`, of
+the reports' content hashes for a list); running the same build again finds that name,
+in the staging manifest or the live one, and resumes, skipping reports already stored
+(report ids are content hashes), instead of starting over. Reports may come from a list
+or be streamed (:func:`checker.read.ingest.iter_reports`): only the chunk being embedded
+is held in memory.
 """
 
 from __future__ import annotations
 
 import bisect
 import hashlib
-import json
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
@@ -27,7 +28,9 @@ from ..embed.base import Embedder
 from ..errors import IndexStoreError
 from ..read.claims import Claim, split_claims
 from ..read.ingest import Document
-from .index import MANIFEST, Index
+from .commit import clear_staging, publish, stage
+from .index import Index
+from .manifest import LOCK_WAIT, MANIFEST, STAGING, read_manifest, writer_lock
 
 Progress = Callable[[int, int], None]
 CHUNK_CLAIMS = 2000  #: claims per commit at least; commits also grow with the index (10%), so rewrites stay few
@@ -54,8 +57,9 @@ def write_chunked(path: str | Path, documents: Iterable[Document], embedder: Emb
                   index_type: str = "auto", chunk_claims: int = CHUNK_CLAIMS,
                   chunk_max_claims: int = CHUNK_MAX_CLAIMS, progress: Progress | None = None,
                   building: str | None = None, total: int | None = None,
-                  position: Callable[[], int] | None = None) -> Index:
-    """Claim, embed and store ``documents`` in ``path``, committing a generation per chunk.
+                  position: Callable[[], int] | None = None, wait: float = LOCK_WAIT,
+                  on_wait: Callable[[str], None] | None = None) -> Index:
+    """Claim, embed and store ``documents`` in ``path`` chunk by chunk, publishing the result in one step.
 
     Memory holds one chunk of reports, claims and vectors (a chunk grows to 10% of the index, up to
     ``chunk_max_claims``), the ids of the stored reports, and what a commit needs (:mod:`checker.store.index`:
@@ -85,16 +89,27 @@ def write_chunked(path: str | Path, documents: Iterable[Document], embedder: Emb
         position: how far the input has been read, called as each report is taken from ``documents``
             (``build_index``: bytes of input read, so a bar can show an ETA). Defaults to the count of
             reports taken.
+        wait: seconds to wait for another writer of ``path`` to finish; 0 fails at once. Defaults to 600.
+        on_wait: receives a one-line message when this writer has to wait for another.
 
     Raises:
-        IndexStoreError: the index holds another model's vectors, or the embedder misbehaves.
+        IndexStoreError: the index holds another model's vectors, another writer holds it past ``wait``,
+            or the embedder misbehaves.
     """
     path = Path(path)
     listed = isinstance(documents, Sequence)
     building = building or (fingerprint(documents) if listed else uuid.uuid4().hex[:16])
     building = build_name(building, add, embedder.model_id)
-    resume = (path / MANIFEST).exists() and (add or _building(path) == building)
-    existing = Index.open(path) if resume else None  # a build that replaces never reads (a broken index is fine)
+    with writer_lock(path, wait, on_wait):
+        return _write_locked(path, documents, embedder, add, index_type, chunk_claims, chunk_max_claims, progress,
+                             building, total, position, listed)
+
+
+def _write_locked(path: Path, documents: Iterable[Document], embedder: Embedder, add: bool, index_type: str,
+                  chunk_claims: int, chunk_max_claims: int, progress: Progress | None, building: str,
+                  total: int | None, position: Callable[[], int] | None, listed: bool) -> Index:
+    """:func:`write_chunked` with the writer lock held."""
+    existing, in_place = _start(path, building, add)
     if existing is not None:
         existing.require_model(embedder.model_id)
     known = existing.report_ids() if existing else set()
@@ -104,24 +119,58 @@ def write_chunked(path: str | Path, documents: Iterable[Document], embedder: Emb
         report = progress
         progress = lambda done, whole: report(min(done, whole), whole)  # noqa: E731
     stored = existing.manifest["claims"] if existing else 0
-    replace, before, index = not resume, 0, existing
+    base = (existing.path, existing.manifest) if existing else None
+    live = read_manifest(path)
+    keep_mark = live.get("building") if add and live and not in_place else None  # an add keeps a build unfinished
+    before, committed = 0, False
 
     def chunk_size() -> int:  # read as each chunk fills: sized from the index as it stands after the last commit
         return max(chunk_claims, min(stored // 10, chunk_max_claims))
 
     for chunk, claims, ends, marks, last in _chunks(_fresh(documents, known, position), chunk_size):
         vectors = _embed(embedder, claims, ends, marks, before, total, progress)
-        index = Index.write(path, embedder.model_id, chunk, claims, vectors, replace=replace,
-                            index_type=index_type, building=None if last else building)
-        replace, stored, before = False, index.manifest["claims"], marks[-1]
+        manifest = stage(path, base, embedder.model_id, chunk, claims, vectors, index_type=index_type,
+                         building=building)
+        if in_place:  # a first build: each chunk is published, marked unfinished until the last
+            publish(path, None if last else building)
+        base = (path if in_place else path / STAGING, manifest)
+        stored, before, committed = manifest["claims"], marks[-1], True
         del chunk, claims, vectors  # not held while the next chunk is read and embedded
-    if index is None or replace or index.manifest.get("building"):  # nothing new: still (re)write a finished index
-        probe = embedder.embed(["probe"])
-        index = Index.write(path, embedder.model_id, [], [], np.zeros((0, probe.shape[1]), np.float32),
-                            replace=replace, index_type=index_type)
+    if not committed and (in_place or not (path / STAGING / MANIFEST).exists()):
+        if add and existing is not None and not in_place:  # nothing new to add: the index stays as it is
+            return Index.open(path)
+        probe = embedder.embed(["probe"])  # nothing new: still write a finished (or empty) index
+        stage(path, base, embedder.model_id, [], [], np.zeros((0, probe.shape[1]), np.float32),
+              index_type=index_type, building=building)
+        publish(path, None if in_place else keep_mark)
+    elif not in_place:
+        publish(path, keep_mark)
     if progress:  # stored and skipped input after the last new report counts as done too
         progress(position() if position else before, total)
-    return index
+    return Index.open(path)
+
+
+def _start(path: Path, building: str, add: bool) -> tuple[Index | None, bool]:
+    """Where a build or add starts: the index to extend (None: empty), and whether it publishes every chunk.
+
+    A build or add over a live index stages all its chunks and publishes once at the end, resuming a
+    staged build of the same name; a first build, or the resumption of an unfinished one, publishes
+    each chunk, marked unfinished (``index info``: ``complete: False``; ``check`` refuses it).
+    """
+    live = read_manifest(path)
+    if live is not None and live.get("building") == building:
+        clear_staging(path)
+        return Index.open(path), True
+    staged = read_manifest(path / STAGING)
+    if staged is not None and staged.get("building") == building:
+        try:
+            return Index.open(path / STAGING), False
+        except IndexStoreError:  # a staged generation that does not open is started over
+            pass
+    clear_staging(path)
+    if not (path / MANIFEST).exists():
+        return None, True
+    return (Index.open(path) if add else None), False  # a build that replaces never reads (a broken index is fine)
 
 
 def _fresh(documents: Iterable[Document], known: set[str], position: Callable[[], int] | None
@@ -134,14 +183,6 @@ def _fresh(documents: Iterable[Document], known: set[str], position: Callable[[]
         known.add(doc.id)  # one set of ids for stored and taken reports: ~100 bytes a report
         count += 1
         yield doc, position() if position else count
-
-
-def _building(path: Path) -> str | None:
-    """The fingerprint of the build in progress in ``path``, if any (None for a finished or unreadable index)."""
-    try:
-        return json.loads((path / MANIFEST).read_text(encoding="utf-8")).get("building")
-    except (OSError, ValueError, AttributeError):
-        return None
 
 
 def _chunks(documents: Iterator[tuple[Document, int]], size: Callable[[], int]

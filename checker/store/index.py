@@ -2,88 +2,48 @@
 
 Layout of ``indexes/NAME/``::
 
-    manifest.json           schema, model id, dimension, generation, file names, report hashes
+    manifest.json           schema, model id, dimension, generation, file names and checksums, report hashes
     vectors-GEN.faiss       FAISS index over unit vectors (row i = claim row i): IndexFlatIP, or
                             IndexIVFFlat above ``ann.FLAT_LIMIT`` claims (see :mod:`checker.store.ann`)
     meta-GEN.sqlite         reports and claims (row numbers match FAISS rows)
-    .lock                   serialises writers
+    .staging/               the generation a build or add in progress is writing (:mod:`checker.store.commit`)
+    .lock                   held by a writer for its whole build or add
 
-A write builds the next generation's files beside the current ones and then
-atomically replaces ``manifest.json``; readers follow the manifest, so they
-see the old index or the new one, never half of each. Files older than the
-previous generation are removed after the switch (the previous one stays for
-readers that opened it; a reader that was slower than two writes reads the
-manifest again). Nothing executable (no pickle) is ever loaded.
+Readers follow the manifest, so they see the old index or the new one, never half of each; the
+previous generation's files stay until the next commit for readers that opened it (a reader that
+was slower than two commits reads the manifest again). Opening checks each file against the size,
+mtime and BLAKE2b checksum the manifest recorded (the checksum only when size or mtime differ;
+:meth:`Index.verify` reads everything). Nothing executable (no pickle) is ever loaded.
 
-Memory per write: the next generation's SQLite file is a page-by-page copy of
-the current one plus the new rows, and the FAISS file is written on disk from
-the current one plus the new vectors (:func:`checker.store.ann.extend_file`: a flat
-file is appended to, an IVF file's lists are copied one by one, a retrain reads
-the stored vectors in blocks), so neither loads what is stored. The manifest
-lists every report's content hash (~20 bytes a report).
+Memory per write: the next generation's SQLite file is a page-by-page copy of the current one plus
+the new rows, and the FAISS file is written on disk from the current one plus the new vectors
+(:func:`checker.store.ann.extend_file`), so neither loads what is stored. The manifest lists every
+report's content hash (~20 bytes a report).
 """
 
 from __future__ import annotations
 
 import json
-import os
 import sqlite3
-import tempfile
-import time
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from ..errors import IndexStoreError
-from ..read.claims import Attribution, Claim
+from ..read.claims import Claim
 from ..read.ingest import Document
 from . import ann
+from .commit import check_unit, clear_staging, publish, stage
 from .faiss_files import flat_rows
+from .manifest import MANIFEST, SCHEMA_VERSION, check_file, inside, writer_lock
+from .records import IndexInfo, StoredRecords
 
-SCHEMA_VERSION = 1
-MANIFEST = "manifest.json"
-
-_TABLES = """
-CREATE TABLE IF NOT EXISTS reports (
-    id TEXT PRIMARY KEY, path TEXT, title TEXT, source TEXT, date TEXT, url TEXT, text TEXT);
-CREATE TABLE IF NOT EXISTS claims (
-    row INTEGER PRIMARY KEY, id TEXT UNIQUE, report_id TEXT REFERENCES reports(id), text TEXT,
-    start INTEGER, end INTEGER, line INTEGER, source TEXT, how TEXT, via TEXT, key TEXT,
-    quoted INTEGER, body_start INTEGER, body_end INTEGER);
-CREATE INDEX IF NOT EXISTS claims_report ON claims(report_id);
-"""
+__all__ = ["MANIFEST", "SCHEMA_VERSION", "Index", "IndexInfo"]
+SCORE_LIMIT = 1.001  #: a similarity of unit vectors beyond this means the stored vectors are corrupt
 
 
-@dataclass(frozen=True)
-class IndexInfo:
-    """What ``checker index info`` shows."""
-
-    path: str
-    model: str
-    dimension: int
-    schema: int
-    generation: int
-    reports: int
-    claims: int
-    index_type: str
-    search: dict
-    bytes_on_disk: int
-    disk_bytes_per_claim: int
-    ram_bytes_per_claim: int
-    complete: bool
-    updated: str
-
-
-def _fsync_write(path: Path, data: bytes) -> None:
-    with open(path, "wb") as handle:
-        handle.write(data)
-        handle.flush()
-        os.fsync(handle.fileno())
-
-
-class Index:
+class Index(StoredRecords):
     """An index folder. Open with :meth:`open`; write with :meth:`build` or :meth:`add`.
 
     Example:
@@ -139,9 +99,14 @@ class Index:
         if schema != SCHEMA_VERSION:
             raise IndexStoreError(f"{path}: index schema {schema}, this checker reads schema "
                                   f"{SCHEMA_VERSION}; {rebuild}")
+        if not isinstance(files, dict) or set(files) != {"vectors", "meta"}:
+            raise IndexStoreError(f"{manifest_path}: corrupt manifest (files: {files!r}); {rebuild}")
+        checksums = manifest.get("checksums") or {}
         for name in files.values():
-            if not (path / name).is_file():
+            file = inside(path, name, manifest_path, rebuild)
+            if not file.is_file():
                 raise IndexStoreError(f"{path}: {name} is missing; {rebuild}")
+            check_file(file, checksums.get(name), rebuild)
         index = cls(path, manifest)
         index._check_consistent(rebuild)
         return index
@@ -159,13 +124,45 @@ class Index:
         if rows != stored or rows != self.manifest.get("claims", rows):
             raise IndexStoreError(f"{self.path}: {stored} vectors but {rows} claims; {rebuild}")
 
-    def _connect(self) -> sqlite3.Connection:
-        uri = f"file:{self.path / self.manifest['files']['meta']}?mode=ro"
-        return sqlite3.connect(uri, uri=True)
+    def verify(self) -> None:
+        """Read every stored byte: each file against its checksum, SQLite's integrity check, every vector unit-norm.
 
-    def _count(self, sql: str) -> int:
-        with self._connect() as db:
-            return int(db.execute(sql).fetchone()[0])
+        Raises:
+            IndexStoreError: naming the file that is corrupt and how to rebuild the index.
+        """
+        rebuild = f"rebuild it with `checker index build REPORTS --index {self.path}`"
+        for name in self.manifest["files"].values():
+            check_file(self.path / name, (self.manifest.get("checksums") or {}).get(name), rebuild, full=True)
+        meta = self.path / self.manifest["files"]["meta"]
+        try:
+            with self._connect() as db:
+                result = db.execute("PRAGMA integrity_check").fetchone()[0]
+        except sqlite3.DatabaseError as exc:
+            result = str(exc)
+        if result != "ok":
+            raise IndexStoreError(f"{meta}: index file is corrupt ({result}); {rebuild}")
+        self._check_consistent(rebuild)
+        faiss_index, block = self.faiss_index(), 65536
+        for start in range(0, faiss_index.ntotal, block):
+            check_unit(faiss_index.reconstruct_n(start, min(block, faiss_index.ntotal - start)),
+                       f"{self.path / self.manifest['files']['vectors']} (from row {start}); {rebuild}")
+
+    @property
+    def complete(self) -> bool:
+        """False while the index is the unfinished part of a first build (``index info``: ``complete: False``)."""
+        return "building" not in self.manifest
+
+    def require_complete(self) -> None:
+        """Refuse an index whose first build was interrupted: checking against it would miss what is not stored yet.
+
+        Raises:
+            IndexStoreError: the index is incomplete; the message says how to finish it.
+        """
+        if not self.complete:
+            raise IndexStoreError(
+                f"{self.path}: the index build that wrote it was interrupted, so it holds only part of its reports "
+                f"({self.manifest['claims']} claims so far); run the same `checker index build … --index {self.path}` "
+                "again to resume and finish it")
 
     @property
     def model_id(self) -> str:
@@ -193,15 +190,22 @@ class Index:
         return self._faiss
 
     def vectors(self, rows: list[int] | None = None) -> np.ndarray:
-        """Stored vectors, ``(claims, dimension)`` float32: all of them, or those of ``rows`` in that order."""
+        """Stored vectors, ``(claims, dimension)`` float32: all of them, or those of ``rows`` in that order.
+
+        Raises:
+            IndexStoreError: a stored vector is not a finite unit vector (a corrupt file).
+        """
         faiss_index = self.faiss_index()
         if rows is not None:
             out = np.zeros((len(rows), faiss_index.d), np.float32)
             for n, row in enumerate(rows):
                 out[n] = faiss_index.reconstruct(int(row))
-            return out
-        return faiss_index.reconstruct_n(0, faiss_index.ntotal) if faiss_index.ntotal else \
-            np.zeros((0, faiss_index.d), np.float32)
+        else:
+            out = faiss_index.reconstruct_n(0, faiss_index.ntotal) if faiss_index.ntotal else \
+                np.zeros((0, faiss_index.d), np.float32)
+        check_unit(out, f"{self.path / self.manifest['files']['vectors']}: stored vectors are corrupt; rebuild the "
+                        f"index with `checker index build REPORTS --index {self.path}` or run `checker index verify`")
+        return out
 
     def sample_vectors(self, size: int = 1000, seed: int = 0) -> np.ndarray:
         """Up to ``size`` stored vectors drawn at random (seeded), e.g. to calibrate a model's cosine scale."""
@@ -225,6 +229,11 @@ class Index:
         for offset, found_scores, found_rows in ann.search_batches(self.faiss_index(), queries, kk):
             for n, (s, r) in enumerate(zip(found_scores, found_rows)):
                 keep = (r >= 0) & ~np.isin(r, excluded)
+                if np.any(~(np.abs(s[keep]) <= SCORE_LIMIT)):  # also catches NaN
+                    raise IndexStoreError(
+                        f"{self.path / self.manifest['files']['vectors']}: a similarity of {s[keep].max():.3g} is "
+                        "impossible between unit vectors, so the stored vectors are corrupt; run `checker index "
+                        f"verify {self.path}`, and rebuild it with `checker index build REPORTS --index {self.path}`")
                 m = min(k, int(keep.sum()))
                 scores[offset + n, :m], rows[offset + n, :m] = s[keep][:m], r[keep][:m]
         return scores, rows
@@ -238,56 +247,18 @@ class Index:
         found = sorted({int(r) for r in rows.ravel() if r >= 0})
         return found, self.manifest["claims"] - len(self._rows_of(exclude_reports))
 
-    def _rows_of(self, report_ids: set[str]) -> set[int]:
-        """Rows of the claims of ``report_ids`` (by the report_id index: no scan of all claims)."""
-        with self._connect() as db:
-            return {r for (r,) in _select_in(db, "SELECT row FROM claims", "report_id", sorted(report_ids))}
-
-    def documents(self, ids: set[str] | None = None) -> list[Document]:
-        """Every stored report, or those whose id is in ``ids``."""
-        sql = "SELECT id, path, title, text, source, date, url FROM reports"
-        with self._connect() as db:
-            if ids is None:
-                return [Document(*row) for row in db.execute(sql + " ORDER BY rowid")]
-            return [Document(*row) for row in _select_in(db, sql, "id", sorted(ids))]
-
-    def claims(self, rows: list[int] | None = None) -> list[Claim]:
-        """Stored claims: all of them in FAISS row order, or those of ``rows`` in that order."""
-        sql = ("SELECT c.row, c.id, c.report_id, r.path, c.text, c.start, c.end, c.line, c.source, c.how, c.via,"
-               " c.key, c.quoted, c.body_start, c.body_end FROM claims c JOIN reports r ON r.id = c.report_id")
-        with self._connect() as db:
-            if rows is None:
-                found = db.execute(sql + " ORDER BY c.row").fetchall()
-            else:
-                by_row = {r[0]: r for r in _select_in(db, sql, "c.row", sorted(set(int(r) for r in rows)))}
-                found = [by_row[int(r)] for r in rows]
-        return [Claim(r[1], r[2], r[3], r[4], (r[5], r[6]), r[7],
-                      Attribution(r[8], r[9], r[10], r[11], bool(r[12])), (r[13], r[14])) for r in found]
-
-    def report_ids(self) -> set[str]:
-        """Content hashes of the stored reports."""
-        return set(self.manifest.get("reports", []))
-
-    def info(self) -> IndexInfo:
-        """Summary for ``checker index info``."""
-        files = [self.path / name for name in self.manifest["files"].values()] + [self.path / MANIFEST]
-        size, claims, params = sum(f.stat().st_size for f in files), self.manifest["claims"], self.search_params
-        return IndexInfo(str(self.path), self.model_id, self.manifest["dimension"], self.manifest["schema"],
-                         self.manifest["generation"], len(self.report_ids()), claims, params.faiss_type,
-                         params.to_json(), size, size // max(1, claims),
-                         params.ram_per_vector(self.manifest["dimension"]), "building" not in self.manifest,
-                         self.manifest.get("updated", ""))
-
     # -- writing -----------------------------------------------------------------
     @staticmethod
     def write(path: str | Path, model_id: str, documents: list[Document], claims: list[Claim],
               vectors: np.ndarray, *, replace: bool = False, index_type: str = "auto",
               building: str | None = None) -> Index:
-        """Create an index, or append to an existing one (``replace=False``), atomically.
+        """Create an index, or append to an existing one (``replace=False``), in one atomic commit.
 
-        Reports already stored (same content hash) are skipped with their claims.
-        Writers are serialised with a lock file; a crash at any point leaves
-        the previous generation intact and loadable.
+        Reports already stored (same content hash) are skipped with their claims. The writer
+        lock is held for the commit; the new generation is staged and then published by one
+        replacement of the manifest, so a crash at any point leaves the previous index intact.
+        A build that was interrupted in ``.staging/`` is discarded. For many commits under one
+        lock (a streamed build), see :func:`checker.store.build.write_chunked`.
 
         Args:
             path: the index folder.
@@ -298,139 +269,19 @@ class Index:
             replace: start a new index instead of appending. Defaults to False.
             index_type: ``auto`` (flat below ``ann.FLAT_LIMIT`` claims, IVF above), ``flat`` or ``ivf``.
                 Defaults to ``auto``.
-            building: marks a chunk of a build still in progress, naming that build (``index info``
-                says so; re-running the build resumes it). Defaults to None: the index is complete.
+            building: marks the index as a build still in progress, naming that build (``index info``
+                says so; ``check`` refuses it). Defaults to None: the index is complete.
 
         Raises:
-            IndexStoreError: the existing index uses another model, or is locked for too long.
+            IndexStoreError: the existing index uses another model, is corrupt, or is locked for too long.
         """
-        from filelock import FileLock, Timeout
-
         path = Path(path)
-        path.mkdir(parents=True, exist_ok=True)
-        try:
-            with FileLock(str(path / ".lock"), timeout=600):
-                return Index._write_locked(path, model_id, documents, claims, vectors, replace, index_type,
-                                           building)
-        except Timeout as exc:
-            raise IndexStoreError(f"{path}: another checker process holds the index lock; "
-                                  "wait for it to finish, or delete .lock if none is running") from exc
-
-    @staticmethod
-    def _write_locked(path: Path, model_id: str, documents: list[Document], claims: list[Claim],
-                      vectors: np.ndarray, replace: bool, index_type: str, building: str | None) -> Index:
-        old = None if replace or not (path / MANIFEST).exists() else Index.open(path)
-        if old is not None:
-            old.require_model(model_id)
-        known = old.report_ids() if old else set()
-        new_docs = [d for d in documents if d.id not in known]
-        new_ids = {d.id for d in new_docs}
-        keep = [i for i, c in enumerate(claims) if c.report_id in new_ids]
-        generation = (old.manifest["generation"] + 1) if old else _next_generation(path)
-        meta_name, vec_name = f"meta-{generation:06d}.sqlite", f"vectors-{generation:06d}.faiss"
-        dimension = int(vectors.shape[1]) if vectors.ndim == 2 and vectors.shape[1] else \
-            (old.manifest["dimension"] if old else 0)
-
-        new_vectors = (vectors if len(keep) == len(vectors) else vectors[keep]) if keep else \
-            np.zeros((0, dimension), np.float32)
-        base = old.manifest["claims"] if old else 0  # equal to the FAISS rows: Index.open checked
-        tmp_vec = path / (vec_name + ".tmp")
-        params = _write_vectors(old, new_vectors, index_type, dimension, tmp_vec)
-        tmp_vec.rename(path / vec_name)
-
-        tmp_meta = path / (meta_name + ".tmp")
-        tmp_meta.unlink(missing_ok=True)
-        with sqlite3.connect(tmp_meta) as db:
-            if old:
-                with old._connect() as source:
-                    source.backup(db)
-            db.executescript(_TABLES)
-            db.executemany("INSERT INTO reports VALUES (?,?,?,?,?,?,?)",
-                           [(d.id, d.path, d.title, d.source, d.date, d.url, d.text) for d in new_docs])
-            db.executemany("INSERT INTO claims VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)", [
-                (base + n, c.id, c.report_id, c.text, c.span[0], c.span[1], c.line, c.attribution.source,
-                 c.attribution.how, c.attribution.via, c.attribution.key, int(c.attribution.quoted),
-                 c.body[0], c.body[1]) for n, c in enumerate(claims[i] for i in keep)])
-        db.close()
-        tmp_meta.rename(path / meta_name)
-
-        manifest = {
-            "schema": SCHEMA_VERSION, "model": model_id, "dimension": dimension, "normalized": True,
-            "index_type": params.faiss_type, "search": params.to_json(), "generation": generation,
-            "files": {"vectors": vec_name, "meta": meta_name}, **({"building": building} if building else {}),
-            "claims": base + len(keep), "reports": sorted(known | new_ids),
-            "updated": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-        }
-        fd, tmp_manifest = tempfile.mkstemp(dir=path, prefix=".manifest-", suffix=".tmp")
-        os.close(fd)
-        _fsync_write(Path(tmp_manifest), json.dumps(manifest, indent=1).encode())
-        os.replace(tmp_manifest, path / MANIFEST)
-        _fsync_dir(path)
-        # keep the previous generation too: a reader that read the old manifest can still open its files
-        keep = {vec_name, meta_name} | (set(old.manifest["files"].values()) if old else set())
-        _remove_stale(path, keep)
+        with writer_lock(path):
+            base = None if replace or not (path / MANIFEST).exists() else Index.open(path)
+            if base is not None:
+                base.require_model(model_id)
+            clear_staging(path)
+            stage(path, (base.path, base.manifest) if base else None, model_id, documents, claims, vectors,
+                  index_type=index_type, building=building)
+            publish(path, building)
         return Index.open(path)
-
-    # -- notebook views ----------------------------------------------------------------
-    def to_pandas(self):
-        """A DataFrame of the stored claims (the columns of ``Report.to_pandas("claims")``)."""
-        import pandas as pd
-
-        from ..read.claims import claim_rows
-
-        return pd.DataFrame(claim_rows(self.claims()))
-
-    def _repr_html_(self) -> str:
-        import html
-
-        rows = "".join(f"<tr><th>{k}</th><td>{html.escape(str(v))}</td></tr>" for k, v in vars(self.info()).items())
-        return f"<table>{rows}</table>"
-
-
-def _write_vectors(old: Index | None, new: np.ndarray, index_type: str, dimension: int, target: Path
-                   ) -> ann.SearchParams:
-    """Write the next generation's FAISS file: the old rows and ``new`` after them; returns its search parameters.
-
-    Written on disk by :func:`ann.extend_file`, so memory holds ``new``, not what is stored; a file
-    it cannot stream (a layout from another FAISS version, or IVF turned flat) is loaded whole and
-    extended by :func:`ann.extend`.
-    """
-    old_file = old.path / old.manifest["files"]["vectors"] if old else None
-    old_params = old.search_params if old else ann.SearchParams()
-    params = ann.extend_file(old_file, old_params, old.manifest["claims"] if old else 0, new, index_type,
-                             dimension, target)
-    if params is not None:
-        return params
-    stored = ann.read(old_file, old_params, mmap=False) if old_file else None
-    faiss_index, params = ann.extend(stored, old_params, new, index_type, dimension)
-    ann.write(faiss_index, target)
-    return params
-
-
-def _select_in(db: sqlite3.Connection, sql: str, column: str, values: list) -> list[tuple]:
-    """Rows of ``sql`` whose ``column`` is one of ``values``, in batches (SQLite caps bound parameters)."""
-    found: list[tuple] = []
-    for start in range(0, len(values), 500):
-        part = values[start:start + 500]
-        found += db.execute(f"{sql} WHERE {column} IN ({','.join('?' * len(part))})", part).fetchall()
-    return found
-
-
-def _next_generation(path: Path) -> int:
-    numbers = [int(p.stem.split("-")[1]) for p in path.glob("vectors-*.faiss") if p.stem.split("-")[1].isdigit()]
-    return max(numbers, default=0) + 1
-
-
-def _fsync_dir(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def _remove_stale(path: Path, current: set[str]) -> None:
-    for pattern in ("vectors-*", "meta-*", ".manifest-*"):
-        for stale in path.glob(pattern):
-            if stale.name not in current:
-                stale.unlink(missing_ok=True)

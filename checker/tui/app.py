@@ -68,7 +68,7 @@ class FindingScreen(Screen):
         claim = self.findings[self.at].a
         editor = os.environ.get("EDITOR")
         if not editor or not os.path.exists(claim.path):
-            self.notify(f"{claim.path}:{claim.line}", title="report")
+            self.notify(f"{claim.path}:{claim.line}", title="report", markup=False)  # a path is not markup
             return
         with self.app.suspend():
             subprocess.run([*shlex.split(editor), f"+{claim.line}", claim.path], check=False)
@@ -109,7 +109,7 @@ class StoryScreen(Screen):
         findings.add_columns("relation", "kind", "score", "A", "B")
         number = {c.id: n for n, c in enumerate(self.story.claims, 1)}
         for f in self.story.findings:
-            findings.add_row(Text(f.relation.value, style=RELATION_STYLE[f.relation]), f.kind, f"{f.score:.2f}",
+            findings.add_row(Text(f.relation.value, style=RELATION_STYLE[f.relation]), Text(f.kind), f"{f.score:.2f}",
                              f"c{number[f.a.id]}", f"c{number[f.b.id]}")
         self.show_claim(0)
 
