@@ -99,7 +99,8 @@ def check(paths: list[str | Path], *, against: str | Path | None = None, config:
     documents = stored_documents + corpus.documents
     findings = judge_claims(all_claims, vectors, session.embedder.model_id, session.config, queries,
                             session.embedder, report_dates(documents), calibration,
-                            run_judge=judge_with_progress(tick) if tick else None, story_of=group_reports(documents))
+                            run_judge=judge_with_progress(tick) if tick else None,
+                            story_of=group_reports(documents) if session.config.pairing == "story" else None)
     return Report(corpus.documents, all_claims[len(stored_claims):], findings, corpus.skipped,
                   session.embedder.model_id, compared, warnings=corpus.notices)
 
@@ -213,5 +214,35 @@ def check_index(index: str | Path | Index, *, config: Config | None = None, embe
     claims = index.claims()
     documents = index.documents()
     findings = judge_claims(claims, index.vectors(), index.model_id, session.config, None, session.embedder,
-                            report_dates(documents), run_judge=run_judge, story_of=group_reports(documents))
+                            report_dates(documents), run_judge=run_judge,
+                            story_of=group_reports(documents) if session.config.pairing == "story" else None)
     return Report(documents, claims, findings, [], index.model_id, 0)
+
+
+def evaluate_reports(root: str | Path, key: str | Path | None = None, *, config: Config | None = None,
+                     embedder: Embedder | None = None, notify: Notify | None = None) -> dict:
+    """Check every report under ``root`` together and score the findings against a key of claim pairs.
+
+    Args:
+        root: a folder of reports; story folders with a ``key.json`` each (``bench/stories/dev``), or any
+            folder with ``key`` given.
+        key: one key file for all of ``root``. Defaults to every ``key.json`` under ``root``.
+        config, embedder, notify: as for :func:`check`.
+
+    Returns:
+        The figures of :func:`checker.judge.benchmark.score`, plus ``reports``, ``claims`` and ``seconds``.
+
+    Raises:
+        InputError: no key, or a key that cannot be read.
+    """
+    import time
+
+    from .judge.benchmark import read_key, score
+
+    answers = read_key(root, key)
+    started = time.perf_counter()
+    files = sorted(p for p in Path(root).rglob("*") if p.is_file() and p.name != "key.json")
+    report = check(files, config=config, embedder=embedder, notify=notify)
+    figures = score(report.findings, answers)
+    return {"reports": len(report.documents), "claims": len(report.claims),
+            "seconds": round(time.perf_counter() - started, 1), **figures}

@@ -40,6 +40,10 @@ class Config:
         index_type: search structure of indexes written: ``flat`` (exact, every query scans
             every claim), ``ivf`` (scans the nearest cells; nprobe tuned to recall@10 ≥ 0.95) or
             ``auto`` (flat below 50,000 claims, IVF above). Defaults to ``auto``.
+        pairing: which claim pairs are judged: ``story`` (reports grouped into stories first; within a
+            story, each claim with its closest counterparts in every other report, judged with that
+            context; nearest neighbours across stories are not compared) or ``nearest`` (the nearest
+            neighbours of every claim, judged alone). Defaults to ``story``.
     """
 
     model: str = DEFAULT_ENCODER
@@ -49,12 +53,15 @@ class Config:
     fail_on: str = "contradict"
     batch_size: int = 32
     index_type: str = "auto"
+    pairing: str = "story"
 
     def __post_init__(self) -> None:
         if self.fail_on not in ("contradict", "any", "none"):
             raise ConfigError(
                 f"fail_on must be one of contradict, any, none (got {self.fail_on!r})"
             )
+        if self.pairing not in ("story", "nearest"):
+            raise ConfigError(f"pairing must be one of story, nearest (got {self.pairing!r})")
         if self.index_type not in ("auto", "flat", "ivf"):
             raise ConfigError(f"index_type must be one of auto, flat, ivf (got {self.index_type!r})")
         if not 0.0 <= self.min_score <= 1.0:

@@ -65,15 +65,34 @@ def train_cli(train: Path = typer.Option(..., "--train", help="Training pairs CS
 @app.command("eval")
 @handle_errors
 def eval_cli(pairs: Path = typer.Argument(..., help="CSV with s1,s2,stance (agree/disagree/other) or "
-                                          "s1,s2,label (entailment/contradiction/neutral)."),
+                                          "s1,s2,label (entailment/contradiction/neutral); or a folder of "
+                                          "reports with key.json files (the story benchmark, bench/stories/dev)."),
+             key: Path | None = typer.Option(None, "--key", help="One key of claim pairs for a folder of reports "
+                                             "(default: the key.json of each story folder)."),
              output_format=FormatOption, model: str | None = ModelOption) -> None:
-    """Judge labelled pairs and print accuracy, per-class precision/recall/F1, macro-F1 and the confusion matrix."""
+    """Judge labelled pairs and print accuracy, per-class precision/recall/F1, macro-F1 and the confusion matrix;
+    or check a folder of reports and score its findings against a key: recall and precision of contradictions,
+    recall of agreements, traps flagged, per kind and for same- and cross-language pairs."""
     import json
 
     from ..embed import embedder_from_config
     from ..judge.evaluate import evaluate
 
-    embedder = embedder_from_config(config_from(model=model), notify)
+    config = config_from(model=model)
+    if pairs.is_dir():
+        from ..api import evaluate_reports
+
+        figures = evaluate_reports(pairs, key, config=config, notify=notify)
+        if output_format.value == "json":
+            typer.echo(json.dumps(figures, ensure_ascii=False, indent=2))
+            return
+        from rich.console import Console
+
+        from .render import render_benchmark
+
+        render_benchmark(figures, Console())
+        return
+    embedder = embedder_from_config(config, notify)
     result = evaluate(pairs, embedder)
     if output_format.value == "json":
         typer.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))

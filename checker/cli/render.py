@@ -99,3 +99,22 @@ def render_evaluation(metrics: dict, console: Console) -> None:
     for gold in labels:
         confusion.add_row(Text(gold), *(str(metrics["confusion"][gold][p]) for p in labels))
     console.print(confusion)
+
+
+def render_benchmark(figures: dict, console: Console) -> None:
+    """The figures of ``checker eval REPORTS_DIR``: headline rates, then found/of per relation and group."""
+    def rate(value: float | None) -> str:
+        return "—" if value is None else f"{value:.3f}"
+
+    console.print(Text(f"{figures['reports']} reports, {figures['claims']} claims, {figures['seconds']} s"))
+    console.print(Text(f"contradictions: recall {rate(figures['contradiction_recall'])}, precision "
+                       f"{rate(figures['contradiction_precision'])}; agreements: recall "
+                       f"{rate(figures['agreement_recall'])}; traps flagged {rate(figures['traps_flagged'])}"))
+    console.print(Text(f"contradict findings {figures['contradict_findings']} (across stories "
+                       f"{figures['cross_story_contradictions']}, "
+                       f"not in the key {figures['unjudged_contradictions']})"))
+    table = Table("relation", "group", "found", "of", "rate")
+    for relation, groups in figures["by_relation"].items():
+        for group, row in groups.items():
+            table.add_row(Text(relation), Text(group), str(row["found"]), str(row["of"]), rate(row["rate"]))
+    console.print(table)

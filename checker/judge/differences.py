@@ -87,16 +87,16 @@ def _same_value(kind: str, x: str, y: str) -> bool:
 
 def _figures_agree(x: Fact, y: Fact) -> bool:
     """Whether two figures can be one count: equal, or within what a hedge allows ("about 300" and 296;
-    "more than 20" and 26; « une trentaine » and 32)."""
+    "more than 20" and 23; « une trentaine » and 32)."""
     vx, vy = float(x.key), float(y.key)
     if vx == vy:
         return True
+    # News write "at least 12" for the count confirmed so far: against "at least 30" that is a different count,
+    # so every hedge allows the same margin, on its own side for "at least" / "up to".
     for f, v, other in ((x, vx, vy), (y, vy, vx)):
-        if f.approx == "about" and abs(v - other) <= 0.2 * max(v, other):
-            return True
-        if f.approx == "min" and other >= v:
-            return True
-        if f.approx == "max" and other <= v:
+        near = abs(v - other) <= 0.2 * max(v, other)
+        if (f.approx == "about" and near) or (f.approx == "min" and near and other >= v) \
+                or (f.approx == "max" and near and other <= v):
             return True
     return False
 

@@ -25,6 +25,8 @@ from .verdict import Calibration, Difference, PairContext, PairInput, Relation, 
 _DENIAL_VERBS = {"نفى", "نفت", "ينفي", "تنفي", "نفوا", "أنكر", "أنكرت", "كذب", "كذبت", "denied", "denies", "rejected"}
 SAME_EVENT_GATE = 0.5
 STANCE_GATE = 0.4
+STORY_TEXT_GATE = 0.45  #: an event gate this high on the text alone says two claims of one story tell one part
+STORY_MARGIN = 0.05  #: how far above the other report's claims mutual counterparts must stand
 
 
 def _sigmoid(x: float) -> float:
@@ -78,20 +80,26 @@ class RuleJudge:
         gate, why_not = event_gate(sa, sb, similarity, calibration, self.idf)
         differences = find_differences(sa, sb, aligned=context is not None)
         slots = {d.kind for d in differences if d.kind in ("location", "number", "date")}
+        told_apart, text_gate = False, gate
         if context is not None:
-            # One story: the event is known from the reports; the claims' alignment says they tell one part of it.
-            gate, why_not = max(gate, story_gate(context, sa, sb)), ""
-            if not (context.mutual or _shared_values(sa, sb) or self._shared_rare(sa, sb)):
-                # counterparts by rank only, with nothing in common: a figure that counts the same thing
-                # still compares; a date, a denial or a state may belong to another part of the story
+            # One story: the event is known from the reports. That the claims tell one part of it needs more than
+            # their rank: text close enough on its own, or mutual counterparts that stand out or share a value.
+            # Without that, only a figure that counts the same thing («قتيلا» / "killed") still compares.
+            close = gate >= STORY_TEXT_GATE or (context.mutual and context.margin >= STORY_MARGIN)
+            shared = context.mutual and _shared_values(sa, sb)
+            if not (close or shared):
                 differences = [d for d in differences if d.kind == "number"]
+            if differences or close or shared:
+                gate, why_not = max(gate, story_gate(context, sa, sb)), ""
+            told_apart = not close
         elif len(slots) >= 2:  # a ship sinking at another port on another day is another sinking, however alike
             gate, why_not = min(gate, 0.3), f"differ in {' and '.join(sorted(slots))}: likely different events"
         negative_a = sa.polarity < 0 or bool(sa.reluctance)
         negative_b = sb.polarity < 0 or bool(sb.reluctance)
         # Two claims that both deny or reject the same thing agree in stance. The shared
         # negative stance is itself evidence of one topic, so the gate bar is lower (0.4).
-        stance = negative_a and negative_b and (sa.polarity < 0 or sb.polarity < 0) and not differences
+        stance = negative_a and negative_b and (sa.polarity < 0 or sb.polarity < 0) and not differences \
+            and not told_apart
         # A denial of a phrase the other claim asserts («نفى … أي توجه لإبرام اتفاق» / «تسعى لإبرام اتفاق») names
         # what it denies: that shared phrase is evidence of one topic, as a shared stance is.
         denial = any(d.kind == "negation" for d in differences) and bool(_bigrams(sa) & _bigrams(sb)) \
@@ -115,10 +123,12 @@ class RuleJudge:
                            "same event, both deny or reject it", round(gate, 3), similarity)
         # Otherwise agreement needs paraphrase-level similarity: the calibrated "related" landmark, or, within a
         # story, claims that are each other's closest counterpart and share a value (a figure, a date, a place).
-        agree = gate * _sigmoid(12 * (similarity - calibration.related) /
-                                max(1e-6, calibration.related - calibration.unrelated) + 1)
-        if context is not None and context.mutual and _shared_values(sa, sb):
+        agree = text_gate * _sigmoid(12 * (similarity - calibration.related) /
+                                     max(1e-6, calibration.related - calibration.unrelated) + 1)
+        midpoint = (calibration.unrelated + calibration.related) / 2
+        if context is not None and context.mutual and _shared_values(sa, sb) and similarity >= midpoint:
             agree = max(agree, gate)
+
         return Verdict(Relation.AGREE, round(agree, 3), "other",
                        "same event, no conflicting place, number, date or polarity", round(gate, 3), similarity)
 
@@ -132,11 +142,14 @@ def story_gate(context: PairContext, a: ClaimSignals, b: ClaimSignals) -> float:
 
 
 def _shared_values(a: ClaimSignals, b: ClaimSignals) -> bool:
-    """Whether the claims share a figure, a date, a place or a name (across scripts for places and names)."""
-    return bool({f.key for f in a.numbers} & {f.key for f in b.numbers}
-                or {f.key for f in a.dates} & {f.key for f in b.dates}
-                or {f.key for f in a.places} & {f.key for f in b.places}
-                or (a.latin_names | a.arabic_names) & (b.latin_names | b.arabic_names))
+    """Whether the claims share a figure (above 2), a calendar day, a place, or a name written in Latin letters on
+    one side and Arabic on the other."""
+    figures = {f.key for f in a.numbers if float(f.key) > 2} & {f.key for f in b.numbers}
+    days = {f.key for f in a.dates if f.key.count("-") == 2} & {f.key for f in b.dates}
+    # a name in Latin letters on one side and Arabic on the other (same-script words are the gate's business)
+    names = (a.latin_names & b.arabic_names) | (a.arabic_names & b.latin_names)
+    return bool(figures or days or {f.key for f in a.places} & {f.key for f in b.places}
+                or {n for n in names if len(n) >= 4})
 
 
 def _reason(d: Difference) -> str:

@@ -34,7 +34,8 @@ URL_ONLY = re.compile(r"^(https?://\S+|www\.\S+)$")
 
 # «المصدر:», "Source:", and the same label in French, Spanish, Portuguese, Italian and German
 SOURCE_LINE = re.compile(r"(?:المصدر|المصادر|source|fuente|fonte|quelle)\s*:\s*(.+?)\s*$", re.I)
-DATE_LINE = re.compile(r"^(?:(?:تاريخ النشر|نشر في|تاريخ|published(?: on)?|date|fecha|datum|publié(?: le)?|mis à jour(?: le)?)"
+DATE_LINE = re.compile(r"^(?:(?:تاريخ النشر|نشر في|تاريخ|published(?: on)?|date|fecha|datum|publié(?: le)?"
+                       r"|mis à jour(?: le)?)"
                        r"\s*:\s*|(?:publié le|published on|mis à jour le)\s+)(.+?)\s*$",
                        re.I)
 DATELINE = re.compile(r"^([\w\u0600-\u06ff]+(?: [\w\u0600-\u06ff]+)?)\s*[-–]\s*([\w\u0600-\u06ff ]{2,25})$")

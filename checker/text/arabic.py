@@ -158,7 +158,8 @@ _AR_TO_LATIN = str.maketrans({
 # French and other Latin accents fold to their base letter before keying (« Ménaka » = "Menaka").
 _LATIN_ACCENTS = str.maketrans("àâäáãçéèêëíìîïñóòôöõúùûüÿ", "aaaaaceeeeiiiinooooouuuuy")
 _LATIN_FOLD = [("sch", "s"), ("sh", "s"), ("ch", "s"), ("kh", "k"), ("gh", "k"), ("th", "t"), ("dh", "d"),
-               ("ph", "f"), ("ck", "k"), ("q", "k"), ("c", "k"), ("g", "k"), ("j", "k"), ("dj", "k"), ("x", "ks"), ("v", "f"), ("p", "b"),
+               ("ph", "f"), ("ck", "k"), ("q", "k"), ("c", "k"), ("g", "k"), ("dj", "k"), ("j", "k"), ("x", "ks"),
+               ("v", "f"), ("p", "b"),
                ("w", ""), ("y", ""), ("e", ""), ("a", ""), ("i", ""), ("o", ""), ("u", ""), ("h", "")]
 
 

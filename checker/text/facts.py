@@ -42,8 +42,8 @@ class ClaimSignals:
     polar_words: list[Fact] = field(default_factory=list)
     status: list[Fact] = field(default_factory=list)  # dead / alive / missing / held / released / … (text.states)
     extent: list[Fact] = field(default_factory=list)  # all / part
-    poles: list[Fact] = field(default_factory=list)
-    updates: bool = False  # the claim says its figure revises an earlier one (lexicon.UPDATE_MARKERS)  # trend+ / trend-, open+ / open-, outcome+ / outcome-
+    poles: list[Fact] = field(default_factory=list)  # trend+ / trend-, open+ / open-, outcome+ / outcome-
+    updates: bool = False  # the claim says its figure revises an earlier one (lexicon.UPDATE_MARKERS)
 
     def text_at(self, span: tuple[int, int]) -> str:
         """The claim text under ``span`` (offsets relative to the claim)."""

@@ -16,7 +16,8 @@ from .facts import Fact
 # A person's (or a group's) state at one time: two of these for one participant cannot both hold.
 STATUS = {
     "dead": ["killed", "dead", "died", "die", "dies", "death", "deaths", "perished", "slain", "lost their lives",
-             "قتل", "قتلت", "قتلوا", "قضي", "قضوا", "قتلي", "قتيل", "قتيلا", "مقتل", "مصرع", "لقي حتفه", "لقوا حتفهم", "توفي", "وفاه", "مات",
+             "قتل", "قتلت", "قتلوا", "قضي", "قضوا", "قتلي", "قتيل", "قتيلا", "مقتل", "مصرع", "لقي حتفه", "لقوا حتفهم",
+             "توفي", "وفاه", "مات",
              "tué", "tués", "tuée", "mort", "morts", "morte", "décédé", "décédés", "décès", "péri", "ont péri"],
     "alive": ["alive", "survived", "survivor", "survivors", "unharmed", "safe", "safely", "in good health",
               "على قيد الحياه", "نجا", "نجوا", "ناجين", "ناجون", "سالما", "سالمين", "بصحه جيده",
@@ -28,13 +29,15 @@ STATUS = {
     "held": ["held", "detained", "captive", "captives", "in custody", "still held", "imprisoned",
              "محتجز", "محتجزين", "محتجزا", "معتقل", "معتقلين", "رهن الاحتجاز", "اسير", "اسري",
              "détenu", "détenus", "retenu", "retenus", "otage", "captif", "emprisonné"],
-    "released": ["released", "freed", "set free", "افرج", "افرجت", "اطلق سراح", "اطلقت سراح", "اطلاق سراح", "الافراج", "الافراج عن",
+    "released": ["released", "freed", "set free", "افرج", "افرجت", "اطلق سراح", "اطلقت سراح", "اطلاق سراح", "الافراج",
+                 "الافراج عن",
                  "محررين", "libéré", "libérés", "libérée", "libération", "relâché", "relâchés"],
     "escaped": ["escaped", "fled", "فر", "فرار", "هرب", "هروب", "évadé", "évadés", "évasion", "enfui"],
     "arrested": ["arrested", "apprehended", "اعتقل", "اعتقلت", "اعتقلوا", "اعتقال", "اوقف", "اوقفت", "اوقفوا",
                  "توقيف", "القي القبض", "القبض علي",
                  "arrêté", "arrêtés", "interpellé", "interpellés", "placé en garde à vue"],
-    "injured": ["injured", "wounded", "hurt", "اصيب", "اصيبوا", "اصابه", "جريح", "جرحي", "مصاب", "مصابين", "blessé", "blessés"],
+    "injured": ["injured", "wounded", "hurt", "اصيب", "اصيبوا", "اصابه", "جريح", "جرحي", "مصاب", "مصابين", "blessé",
+                "blessés"],
 }
 # Pairs of states that cannot both describe one participant at one time.
 STATUS_CONFLICTS = {frozenset(p) for p in [("dead", "alive"), ("dead", "missing"), ("missing", "alive"),
