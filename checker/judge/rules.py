@@ -25,7 +25,7 @@ from .verdict import Calibration, Difference, PairContext, PairInput, Relation, 
 _DENIAL_VERBS = {"نفى", "نفت", "ينفي", "تنفي", "نفوا", "أنكر", "أنكرت", "كذب", "كذبت", "denied", "denies", "rejected"}
 SAME_EVENT_GATE = 0.5
 STANCE_GATE = 0.4
-STORY_TEXT_GATE = 0.45  #: an event gate this high on the text alone says two claims of one story tell one part
+STORY_TEXT_GATE = 0.5  #: an event gate this high on the text alone says two claims of one story tell one part
 STORY_MARGIN = 0.05  #: how far above the other report's claims mutual counterparts must stand
 
 
@@ -74,7 +74,19 @@ class RuleJudge:
         return sig
 
     def judge_one(self, a: PairInput, b: PairInput, similarity: float, context: PairContext | None = None) -> Verdict:
-        """Judge one pair; ``context`` says the two claims are counterparts in the reports of one story."""
+        """Judge one pair; ``context`` says the two claims are counterparts in the reports of one story.
+
+        Context adds what the story knows and never undoes what the two texts show alone: a pair judged
+        contradicting (or updating) alone stays so, and one the story cannot place keeps its verdict alone."""
+        if context is not None:
+            alone = self.judge_one(a, b, similarity)
+            if alone.relation in (Relation.CONTRADICT, Relation.UPDATE):
+                return alone
+            told = self._judge(a, b, similarity, context)
+            return alone if told.relation is Relation.UNRELATED else told
+        return self._judge(a, b, similarity, None)
+
+    def _judge(self, a: PairInput, b: PairInput, similarity: float, context: PairContext | None) -> Verdict:
         sa, sb = self.signals(a), self.signals(b)
         calibration = self.calibration.between(a.text, b.text)
         gate, why_not = event_gate(sa, sb, similarity, calibration, self.idf)
@@ -88,7 +100,7 @@ class RuleJudge:
             close = gate >= STORY_TEXT_GATE or (context.mutual and context.margin >= STORY_MARGIN)
             shared = context.mutual and _shared_values(sa, sb)
             if not (close or shared):
-                differences = [d for d in differences if d.kind == "number"]
+                differences = [d for d in differences if d.kind == "number" and _same_count(sa, sb, d)]
             if differences or close or shared:
                 gate, why_not = max(gate, story_gate(context, sa, sb)), ""
             told_apart = not close
@@ -99,7 +111,7 @@ class RuleJudge:
         # Two claims that both deny or reject the same thing agree in stance. The shared
         # negative stance is itself evidence of one topic, so the gate bar is lower (0.4).
         stance = negative_a and negative_b and (sa.polarity < 0 or sb.polarity < 0) and not differences \
-            and not told_apart
+            and (not told_apart or text_gate >= STANCE_GATE)  # context never undoes what the text alone shows
         # A denial of a phrase the other claim asserts («نفى … أي توجه لإبرام اتفاق» / «تسعى لإبرام اتفاق») names
         # what it denies: that shared phrase is evidence of one topic, as a shared stance is.
         denial = any(d.kind == "negation" for d in differences) and bool(_bigrams(sa) & _bigrams(sb)) \
@@ -150,6 +162,13 @@ def _shared_values(a: ClaimSignals, b: ClaimSignals) -> bool:
     names = (a.latin_names & b.arabic_names) | (a.arabic_names & b.latin_names)
     return bool(figures or days or {f.key for f in a.places} & {f.key for f in b.places}
                 or {n for n in names if len(n) >= 4})
+
+
+def _same_count(a: ClaimSignals, b: ClaimSignals, d: Difference) -> bool:
+    """Whether the differing figures say what they count, and it is the same («قتيلا» and "killed")."""
+    x = next((f for f in a.numbers if f.span == d.a_span), None)
+    y = next((f for f in b.numbers if f.span == d.b_span), None)
+    return bool(x and y and x.counts and x.counts == y.counts)
 
 
 def _reason(d: Difference) -> str:

@@ -51,7 +51,8 @@ EXTENT = {
             "tout", "toute", "tous", "toutes", "entièrement", "totalement", "complètement", "ensemble", "intégralité"],
     "part": ["some", "part", "partly", "partially", "partial", "only", "half", "section", "one section",
              "بعض", "جزء", "جزيي", "جزييا", "فقط", "وحده", "وحدها", "نصف", "قسم",
-             "partiellement", "partie", "seulement", "uniquement", "moitié", "quelques", "partiel", "tronçon"],
+             "partiellement", "partie", "seulement", "seul", "seule", "seuls", "seules", "uniquement", "moitié",
+             "quelques", "partiel", "tronçon"],
 }
 
 # Opposite poles of one scale, across languages: an increase against a decrease, open against closed.
@@ -100,6 +101,10 @@ COUNTED = {
     "weight": ["tons", "tonnes", "tonne", "طن", "اطنان", "barrels", "barils", "برميل", "براميل", "litres", "لتر"],
     "containers": ["containers", "conteneurs", "حاويه", "حاويات", "teu", "evp"],
 }
+
+
+# Words that name a death toll: a bare figure after one counts the dead.
+TOLL_WORDS = {"toll", "bilan", "حصيله", "حصيلة"}
 
 
 def _key(phrase: str) -> tuple[str, ...]:
@@ -155,6 +160,8 @@ def what_counts(figure: Fact, states: dict[str, list[Fact]], toks: list[Token], 
         if fact.span[0] in after and fact.kind == "status":
             return "people:" + fact.key
     noun = next((f.key for f in states["counted"] if f.span[0] in after), "")
+    if not noun and any(toks[k].norm in TOLL_WORDS or toks[k].stem in TOLL_WORDS for k in range(first)):
+        return "people:dead"  # "the death toll rose to 31", « le bilan s'élève à 31 », «ارتفعت حصيلة القتلى إلى 31»
     near = [(abs(i - first), f.key) for f in states["status"] for i, t in enumerate(toks)
             if t.start == f.span[0] and abs(i - first) <= window]
     state = min(near)[1] if near else ""
