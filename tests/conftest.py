@@ -119,3 +119,13 @@ def make_report():
 @pytest.fixture
 def report():
     return make_report()
+
+
+@pytest.fixture
+def fake(monkeypatch) -> FakeEmbedder:
+    """The fake embedder in place of whatever model a command or ``checker.check`` would load."""
+    embedder = FakeEmbedder()
+    monkeypatch.setattr("checker.embed.embedder_from_config", lambda config, notify=None: embedder)
+    monkeypatch.setattr("checker.api.embedder_from_config", lambda config, notify=None: embedder)
+    return embedder
+

@@ -2,23 +2,14 @@ import json
 import subprocess
 import sys
 
-import pytest
 from typer.testing import CliRunner
 
 from checker.cli import app
 from checker.errors import ExitCode
 
-from .conftest import ROOT, FakeEmbedder
+from .conftest import ROOT
 
 runner = CliRunner()
-
-
-@pytest.fixture
-def fake(monkeypatch):
-    embedder = FakeEmbedder()
-    monkeypatch.setattr("checker.embed.embedder_from_config", lambda config, notify=None: embedder)
-    monkeypatch.setattr("checker.api.embedder_from_config", lambda config, notify=None: embedder)
-    return embedder
 
 
 def _commands(group, prefix=()):

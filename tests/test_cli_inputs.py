@@ -10,8 +10,6 @@ from typer.testing import CliRunner
 from checker.cli import app
 from checker.errors import ExitCode
 
-from .conftest import FakeEmbedder
-
 runner = CliRunner()
 
 BRACKETS = "[/url]"
@@ -20,14 +18,6 @@ A = ("عنوان [sic] عن نقل الطائرة [update]\n"
 B = "ب\nقالت وكالة الأنباء إن وزارة [sic] النقل [/url] نقلت الطائرة إلى مطار عمان الدولي أمس."
 CALM = "ج\nذكر موقع الخبر أن الأمطار غزيرة في المدينة اليوم بشكل كبير."
 PDF = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Length 44 >>\nstream\n\x00\x01\x02\x03x\x9c\xab\x00\x00endstream\n"
-
-
-@pytest.fixture
-def fake(monkeypatch):
-    embedder = FakeEmbedder()
-    monkeypatch.setattr("checker.embed.embedder_from_config", lambda config, notify=None: embedder)
-    monkeypatch.setattr("checker.api.embedder_from_config", lambda config, notify=None: embedder)
-    return embedder
 
 
 @pytest.fixture
