@@ -14,7 +14,7 @@ import numpy as np
 from .config import Config
 from .embed import Embedder, embedder_from_config
 from .judge.corpus import calibration_for, judge_claims, pair_input_from_text, pair_scores
-from .judge.grouping import group_reports
+from .judge.grouping import group_reports, story_links
 from .judge.rules import RuleJudge
 from .judge.verdict import Calibration, Verdict
 from .progress import INDEXING, Progress, embed_with_progress, judge_with_progress, resolve
@@ -97,12 +97,20 @@ def check(paths: list[str | Path], *, against: str | Path | None = None, config:
         # no stored landmarks: measure them on random stored claims, not on the new claims' near neighbours
         calibration = calibration_for(session.embedder.model_id, np.vstack([index.sample_vectors(), new_vectors]))
     documents = stored_documents + corpus.documents
+    story_of, links = _stories(documents, session.config)
     findings = judge_claims(all_claims, vectors, session.embedder.model_id, session.config, queries,
                             session.embedder, report_dates(documents), calibration,
-                            run_judge=judge_with_progress(tick) if tick else None,
-                            story_of=group_reports(documents) if session.config.pairing == "story" else None)
+                            run_judge=judge_with_progress(tick) if tick else None, story_of=story_of, links=links)
     return Report(corpus.documents, all_claims[len(stored_claims):], findings, corpus.skipped,
                   session.embedder.model_id, compared, warnings=corpus.notices)
+
+
+def _stories(documents: list[Document], config: Config) -> tuple[dict[str, int] | None, dict[str, set[str]] | None]:
+    """Reports grouped into stories and which reports of a story meet, or (None, None) with ``pairing = nearest``."""
+    if config.pairing != "story":
+        return None, None
+    story_of = group_reports(documents)
+    return story_of, story_links(documents, story_of)
 
 
 def _split(corpus: Corpus, progress: Progress | None = None) -> tuple[Corpus, list[Claim]]:
@@ -213,9 +221,9 @@ def check_index(index: str | Path | Index, *, config: Config | None = None, embe
     index.require_model(session.embedder.model_id)
     claims = index.claims()
     documents = index.documents()
+    story_of, links = _stories(documents, session.config)
     findings = judge_claims(claims, index.vectors(), index.model_id, session.config, None, session.embedder,
-                            report_dates(documents), run_judge=run_judge,
-                            story_of=group_reports(documents) if session.config.pairing == "story" else None)
+                            report_dates(documents), run_judge=run_judge, story_of=story_of, links=links)
     return Report(documents, claims, findings, [], index.model_id, 0)
 
 

@@ -189,3 +189,21 @@ def test_story_pairing_finds_the_sample_contradiction_and_nearest_pairing_still_
         report = checker.check([SAMPLE], config=Config(pairing=pairing))
         assert any(f.kind == "location" and "رامشتاين" in f.reason for f in report.contradictions), pairing
     assert read_paths([SAMPLE]).documents
+
+
+def test_a_report_meets_at_most_the_linked_reports_of_a_large_story():
+    from checker.judge.grouping import story_links
+
+    docs = [_doc(i, FERRY_EN.replace("180", str(180 + i))) for i in range(6)]
+    links = story_links(docs, {d.id: 0 for d in docs}, limit=2)
+    assert all(len(linked) == 2 for linked in links.values())  # its 2 most similar, not all five others
+    small = story_links(docs[:3], {d.id: 0 for d in docs[:3]}, limit=2)
+    assert small == {"r0": {"r1", "r2"}, "r1": {"r0", "r2"}, "r2": {"r0", "r1"}}
+
+
+def test_story_pairs_skip_reports_that_are_not_linked():
+    vectors = np.eye(3, dtype=np.float32)[[0, 1, 0, 1, 0, 1]]
+    reports = ["a", "a", "b", "b", "c", "c"]
+    pairs = story_pairs(vectors, reports, {"a": 0, "b": 0, "c": 0}, top=1,
+                        allowed=lambda i, j: reports[i] != reports[j], links={"a": {"b"}, "b": {"a"}, "c": set()})
+    assert {reports[i] + reports[j] for i, j in pairs} == {"ab"}

@@ -77,7 +77,8 @@ def judge_claims(claims: list[Claim], vectors: np.ndarray, model_id: str, config
                  encoder: Embedder | None = None, dates: dict[str, str] | None = None,
                  calibration: Calibration | None = None,
                  run_judge: Callable[[RuleJudge, list], list[Verdict]] | None = None,
-                 story_of: dict[str, int] | None = None) -> list[Finding]:
+                 story_of: dict[str, int] | None = None,
+                 links: dict[str, set[str]] | None = None) -> list[Finding]:
     """Find and judge candidate pairs among ``claims`` (rows of ``vectors``).
 
     Only pairs of different reports, or of different sources within a report,
@@ -87,7 +88,8 @@ def judge_claims(claims: list[Claim], vectors: np.ndarray, model_id: str, config
     ``run_judge(judge, pairs)`` judges the candidate pairs elsewhere (e.g. :class:`checker.judge.ray.RayJudge`),
     by default ``judge.judge(pairs)`` here. ``story_of`` (:func:`~checker.judge.grouping.group_reports`) adds,
     within each story, the claims aligned across its reports (:func:`~checker.judge.pairs.story_pairs`), judged
-    with that context; without it only nearest neighbours are judged.
+    with that context (``links``: which reports of a story meet, :func:`~checker.judge.grouping.story_links`;
+    default all); without it only nearest neighbours are judged.
     """
     def allowed(i: int, j: int) -> bool:
         a, b = claims[i], claims[j]
@@ -98,7 +100,7 @@ def judge_claims(claims: list[Claim], vectors: np.ndarray, model_id: str, config
                                allowed=allowed, queries=queries)
     contexts: dict[tuple[int, int], PairContext] = {}
     if story_of:
-        aligned = story_pairs(vectors, [c.report_id for c in claims], story_of, allowed=allowed)
+        aligned = story_pairs(vectors, [c.report_id for c in claims], story_of, allowed=allowed, links=links)
         if queries is not None:
             wanted = set(queries)
             aligned = {k: v for k, v in aligned.items() if k[0] in wanted or k[1] in wanted}

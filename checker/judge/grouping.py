@@ -31,6 +31,7 @@ from ..text.lexicon import STOPWORDS
 WORD_WEIGHT = 0.3  #: weight of a content word against a name or a figure
 STORY_THRESHOLD = 0.2  #: average-link cosine at which two groups of reports are one story
 MAX_REPORTS = 5_000  #: above this many reports at once, no stories are formed (quadratic memory)
+STORY_LINKS = 15  #: each report is compared with at most this many reports of its story (the most similar)
 _YEAR = re.compile(r"(19|20)\d\d")
 _SENTENCE_START = (".", "!", "?", "»", '"', "“", "”", ":")
 
@@ -125,3 +126,25 @@ def group_reports(documents: Sequence[Document], threshold: float = STORY_THRESH
         alive[y] = False
         members[x] += members.pop(y)
     return {documents[i].id: story for story, group in enumerate(members.values()) for i in group}
+
+
+def story_links(documents: Sequence[Document], story_of: dict[str, int], limit: int = STORY_LINKS
+                ) -> dict[str, set[str]]:
+    """``{report id: the reports of its story it chooses to be compared with}``: all of them in a story of up
+    to ``limit + 1`` reports, else its ``limit`` most similar ones. Two reports meet when either chose the other,
+    so every report starts at most ``limit`` comparisons and the pairs judged grow linearly with the corpus
+    however large a story grows."""
+    n = len(documents)
+    members: dict[int, list[int]] = {}
+    for i, d in enumerate(documents):
+        members.setdefault(story_of.get(d.id, -1 - i), []).append(i)
+    links: dict[str, set[str]] = {d.id: set() for d in documents}
+    big = [group for group in members.values() if len(group) > limit + 1]
+    sim = report_similarity([d.text for d in documents]) if big and n <= MAX_REPORTS else None
+    for group in members.values():
+        for i in group:
+            others = [j for j in group if j != i]
+            if sim is not None and len(others) > limit:
+                others = sorted(others, key=lambda j: -sim[i, j])[:limit]
+            links[documents[i].id].update(documents[j].id for j in others)
+    return links

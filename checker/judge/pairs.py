@@ -73,7 +73,8 @@ def pairs_from_vectors(vectors: np.ndarray, *, k: int = 8, min_similarity: float
 
 
 def story_pairs(vectors: np.ndarray, report_of: list[str], story_of: dict[str, int], *, top: int = 2,
-                allowed: Callable[[int, int], bool] | None = None) -> dict[tuple[int, int], tuple[int, bool, float]]:
+                allowed: Callable[[int, int], bool] | None = None,
+                links: dict[str, set[str]] | None = None) -> dict[tuple[int, int], tuple[int, bool, float]]:
     """Claims aligned across the reports of one story: ``{(i, j): (rank, mutual, margin)}`` with ``i < j``.
 
     For every two reports of one story (or two voices of one report), each claim is paired with its ``top``
@@ -88,6 +89,8 @@ def story_pairs(vectors: np.ndarray, report_of: list[str], story_of: dict[str, i
         story_of: each report's story (:func:`checker.judge.grouping.group_reports`).
         top: claims of the other report each claim is paired with. Defaults to 2.
         allowed: ``allowed(i, j)`` filters pairs (e.g. one source twice in one report).
+        links: the reports each report is compared with (:func:`~checker.judge.grouping.story_links`).
+            Defaults to every report of its story.
     """
     rows: dict[str, list[int]] = {}
     for i, report in enumerate(report_of):
@@ -99,7 +102,8 @@ def story_pairs(vectors: np.ndarray, report_of: list[str], story_of: dict[str, i
     for reports in by_story.values():
         for x, rx in enumerate(reports):
             for ry in reports[x:]:
-                _align(vectors, rows[rx], rows[ry], top, allowed, out)
+                if links is None or ry == rx or ry in links.get(rx, ()) or rx in links.get(ry, ()):
+                    _align(vectors, rows[rx], rows[ry], top, allowed, out)
     return out
 
 
