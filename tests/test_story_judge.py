@@ -207,3 +207,10 @@ def test_story_pairs_skip_reports_that_are_not_linked():
     pairs = story_pairs(vectors, reports, {"a": 0, "b": 0, "c": 0}, top=1,
                         allowed=lambda i, j: reports[i] != reports[j], links={"a": {"b"}, "b": {"a"}, "c": set()})
     assert {reports[i] + reports[j] for i, j in pairs} == {"ab"}
+
+
+@pytest.mark.parametrize("text, key", [("Les corps ont été transportés à Tanger", "city:Tangier"),
+                                       ("Trois otages ont été libérés au Maroc", "country:MA"),
+                                       ("une réunion s'est tenue au Caire", "city:Cairo")])
+def test_french_names_of_places_are_in_the_gazetteer(text, key):
+    assert key in [p.key for p in read_signals(text).places]

