@@ -214,3 +214,19 @@ def test_story_pairs_skip_reports_that_are_not_linked():
                                        ("une réunion s'est tenue au Caire", "city:Cairo")])
 def test_french_names_of_places_are_in_the_gazetteer(text, key):
     assert key in [p.key for p in read_signals(text).places]
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("rendering, place", [("pantsir_en.txt", "Ramstein"), ("pantsir_fr.txt", "Mitiga")])
+def test_the_sample_contradiction_is_found_across_languages(rendering, place):
+    """An English (The Times: Ramstein) or French (Africa Report: Mitiga) rendering of the sample's Pantsir
+    report, checked with the Arabic original, contradicts the other account across languages."""
+    import checker
+
+    from .conftest import ROOT, SAMPLE
+
+    other = ROOT / "tests" / "data" / "renderings" / rendering
+    report = checker.check([SAMPLE / "000_715df48419231d69.txt", other])
+    across = [f for f in report.contradictions if f.kind == "location" and {f.a.path, f.b.path} != {f.a.path}
+              and any(place in side.text for side in (f.a, f.b))]
+    assert across, [f.reason for f in report.contradictions]

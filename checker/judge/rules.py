@@ -98,7 +98,7 @@ class RuleJudge:
             # their rank: text close enough on its own, or mutual counterparts that stand out or share a value.
             # Without that, only a figure that counts the same thing («قتيلا» / "killed") still compares.
             close = gate >= STORY_TEXT_GATE or (context.mutual and context.margin >= STORY_MARGIN)
-            shared = context.mutual and _shared_values(sa, sb)
+            shared = _shared_values(sa, sb)
             if not (close or shared):
                 differences = [d for d in differences if d.kind == "number" and _same_count(sa, sb, d)]
             if differences or close or shared:

@@ -18,7 +18,9 @@ _GENERIC_ADJ = {"البحر", "الساحل", "الشرق", "الغرب", "ال�
                 "عسكريه", "عسكري", "جويه", "جوي", "بحريه", "بحري",
                 "دوليه", "دولي", "رئيسيه", "رئيسي", "جديده",
                 "جديد", "كبيره", "كبير", "اجنبيه", "اجنبي", "دائمه", "دائم", "سريه", "محليه", "قريبه", "ساحليه",
-                "military", "air", "naval", "international", "new", "main", "foreign", "permanent", "the", "of"}
+                "military", "air", "naval", "international", "new", "main", "foreign", "permanent", "the", "of",
+                "internationale", "militaire", "aérienne", "aérien", "navale", "maritime", "principal",
+                "principale", "nouveau", "nouvelle"}
 
 MONTHS = {
     **{m: i for i, m in enumerate(["يناير", "فبراير", "مارس", "ابريل", "مايو", "يونيو", "يوليو", "اغسطس", "سبتمبر",

@@ -58,12 +58,20 @@ ROLES = {"الي": "to", "to": "to", "into": "to", "نحو": "to", "في": "at",
          "near": "at", "قباله": "at", "off": "at", "داخل": "at", "من": "from", "from": "from", **_ROMANCE_ROLES}
 
 
+# French verbs of moving something somewhere: « envoyée à X » is a destination, « stationnée à X » a location.
+_MOTION = ("envoy", "transf", "transport", "achemin", "emmen", "rapatri", "expédi", "livr", "dépla", "arriv",
+           "conduit", "évacu", "dérout")
+
+
 def _role(toks: list[Token], i: int) -> str:
     """The slot a place at token ``i`` fills: destination (to), location (at) or origin (from)."""
-    if i > 1 and toks[i - 1].norm in ("the", "a", "an") and toks[i - 2].norm in ROLES:
-        return ROLES[toks[i - 2].norm]  # "near the port of …"
-    if i > 0 and toks[i - 1].norm in ROLES:
-        return ROLES[toks[i - 1].norm]
+    at = i - 2 if i > 1 and toks[i - 1].norm in ("the", "a", "an", "l", "la", "le", "les", "un", "une") \
+        and toks[i - 2].norm in ROLES else i - 1  # "near the port of …", « à l'aéroport de … »
+    if at >= 0 and toks[at].norm in ROLES:
+        role = ROLES[toks[at].norm]
+        if toks[at].norm in ("à", "au", "aux") and any(t.norm.startswith(_MOTION) for t in toks[max(0, at - 3):at]):
+            return "to"
+        return role
     word = toks[i].norm
     if ARABIC.search(word) and word[:1] in "بل" and not word.startswith("ال"):
         return "at" if word[0] == "ب" else "to"
@@ -81,6 +89,17 @@ def _site(toks: list[Token], i: int, j: int, gaz: dict) -> Fact:
                 gaz["cities"].get(name.norm, ""), _role(toks, i), alias)
 
 
+def _name_after_of(toks: list[Token], i: int) -> int:
+    """The index of a capitalised name after a Latin place-type word, its adjectives and "of" / « de »
+    ("the port of Safaga", « la base aérienne de Ramstein »), or 0."""
+    k = i + 1
+    while k < len(toks) and toks[k].norm in _GENERIC_ADJ:
+        k += 1
+    if k + 1 < len(toks) and toks[k].norm in ("of", "de", "d", "du") and toks[k + 1].text[:1].isupper():
+        return k + 1
+    return 0
+
+
 def _places(toks: list[Token], gaz: dict) -> list[Fact]:
     found, used = [], set()
     norms = [t.norm for t in toks]
@@ -90,10 +109,9 @@ def _places(toks: list[Token], gaz: dict) -> list[Fact]:
                 and ARABIC.search(tok.norm):
             found.append(_site(toks, i, i + 1, gaz))
             used.update({i, i + 1})
-        elif tok.norm in PLACE_TYPES and i + 2 < len(toks) and toks[i + 1].norm == "of" \
-                and toks[i + 2].text[:1].isupper() and not ARABIC.search(tok.norm):
-            found.append(_site(toks, i, i + 2, gaz))  # "the port of Safaga", "the city of Homs"
-            used.update({i, i + 1, i + 2})
+        elif tok.norm in PLACE_TYPES and not ARABIC.search(tok.norm) and (k := _name_after_of(toks, i)):
+            found.append(_site(toks, i, k, gaz))  # "the port of Safaga", « l'aéroport international de Mitiga »
+            used.update(range(i, k + 1))
         elif tok.norm in PLACE_TYPES and i > 0 and not ARABIC.search(tok.norm):
             # "Ramstein Air Base", "Mitiga airport": capitalised name words before the type word
             j = i - 1
