@@ -20,7 +20,7 @@ __version__ = "0.1.0"
 
 #: public name → the module that defines it
 _PUBLIC = {
-    "build_index": "api", "check": "api", "check_index": "api", "compare": "api",
+    "build_index": "api", "check": "api", "check_index": "api", "check_texts": "api", "compare": "api",
     "Attribution": "read.claims", "Claim": "read.claims",
     "Config": "config", "load_config": "config",
     "CheckerError": "errors", "ConfigError": "errors", "ExitCode": "errors", "IndexStoreError": "errors",
@@ -50,7 +50,7 @@ def __dir__() -> list[str]:
 _install_old_paths()
 
 if TYPE_CHECKING:  # for type checkers and IDEs: the same names, eagerly
-    from .api import build_index, check, check_index, compare  # noqa: F401
+    from .api import build_index, check, check_index, check_texts, compare  # noqa: F401
     from .config import Config, load_config  # noqa: F401
     from .errors import CheckerError, ConfigError, ExitCode, IndexStoreError, InputError, ModelError, NoReportsError  # noqa: F401
     from .judge.findings import Finding  # noqa: F401

@@ -13,6 +13,7 @@ import numpy as np
 
 from .config import Config
 from .embed import Embedder, embedder_from_config
+from .errors import NoReportsError
 from .judge.corpus import calibration_for, judge_claims, pair_input_from_text, pair_scores
 from .judge.grouping import group_reports, story_links
 from .judge.rules import RuleJudge
@@ -40,16 +41,30 @@ class _Session:
 
 def _session(config: Config | None, embedder: Embedder | None, notify: Notify | None) -> _Session:
     config = config or Config()
-    return _Session(config, embedder or embedder_from_config(config, notify))
+    return _Session(config, embedder or _embedder(config.model, config.cache_dir, config.batch_size, notify))
 
 
-def check(paths: list[str | Path], *, against: str | Path | None = None, config: Config | None = None,
-          embedder: Embedder | None = None, notify: Notify | None = None,
+_EMBEDDERS: dict[tuple, Embedder] = {}
+
+
+def _embedder(model: str, cache_dir: Path, batch_size: int, notify: Notify | None) -> Embedder:
+    """One embedder per (model, cache folder, batch size) in a process, so a notebook's second ``check`` does
+    not load the model again (the model itself loads on first use)."""
+    key = (model, str(cache_dir), batch_size, embedder_from_config)  # a replaced factory (tests) is a new key
+    if key not in _EMBEDDERS:
+        _EMBEDDERS.clear()  # keep one model in memory, not one per name tried
+        _EMBEDDERS[key] = embedder_from_config(Config(model=model, cache_dir=cache_dir, batch_size=batch_size),
+                                               notify)
+    return _EMBEDDERS[key]
+
+
+def check(paths: str | Path | list[str | Path], *, against: str | Path | None = None,
+          config: Config | None = None, embedder: Embedder | None = None, notify: Notify | None = None,
           progress: Progress | bool | None = None) -> Report:
     """Read reports, split them into claims and find claims that agree or contradict.
 
     Args:
-        paths: report files or folders.
+        paths: a report file or folder, or a list of them (:func:`check_texts` takes texts).
         against: an index folder (or name under ``indexes/``); new claims are compared
             with the stored ones and with each other. The index is not modified.
         config: settings. Defaults to ``Config()``.
@@ -72,9 +87,29 @@ def check(paths: list[str | Path], *, against: str | Path | None = None, config:
         >>> report.contradictions[0].kind                  # doctest: +SKIP
         'location'
     """
-    session = _session(config, embedder, notify)
-    tick = resolve(progress)
-    corpus, new_claims = _split(read_paths(list(paths)), tick)
+    paths = [paths] if isinstance(paths, str | Path) else list(paths)
+    return _check(read_paths(paths), against, _session(config, embedder, notify), resolve(progress))
+
+
+def check_texts(texts, *, against: str | Path | None = None, config: Config | None = None,
+                embedder: Embedder | None = None, notify: Notify | None = None,
+                progress: Progress | bool | None = None) -> Report:
+    """:func:`check` for reports held in memory: a list of strings, or a DataFrame with a ``text`` column
+    (and optional ``id``, ``title``, ``source``, ``date``). Each report's path reads ``text:ID``.
+
+    Example:
+        >>> check_texts(["The ferry sank off Suakin on Friday.", "Le ferry a chaviré jeudi."])  # doctest: +SKIP
+    """
+    from .read.documents import documents_from_texts
+
+    corpus = documents_from_texts(texts)
+    if not corpus.documents:
+        raise NoReportsError("texts: no report has any text; pass a list of non-empty strings")
+    return _check(corpus, against, _session(config, embedder, notify), resolve(progress))
+
+
+def _check(corpus: Corpus, against: str | Path | None, session: _Session, tick: Progress | None) -> Report:
+    corpus, new_claims = _split(corpus, tick)
     stored_claims: list[Claim] = []
     stored_vectors = None
     compared = 0

@@ -218,3 +218,12 @@ def test_index_check_judges_the_stored_claims_and_exits_on_contradictions(fake, 
     checked = json.loads(runner.invoke(app, ["check", str(reports), "--format", "json"]).stdout)
     assert [f["id"] for f in stored["findings"]] == [f["id"] for f in checked["findings"]]
     assert runner.invoke(app, ["index", "check", str(idx), "--format", "xml"]).exit_code == ExitCode.USAGE
+
+
+def test_version_and_short_help_exit_0():
+    from checker import __version__
+
+    result = runner.invoke(app, ["--version"])
+    assert result.exit_code == 0 and result.stdout.strip() == f"checker {__version__}"
+    assert runner.invoke(app, ["-h"]).exit_code == 0
+    assert runner.invoke(app, ["check", "-h"]).exit_code == 0 and runner.invoke(app, ["index", "-h"]).exit_code == 0

@@ -21,6 +21,8 @@ from checker.read.ingest import read_paths
 from checker.text.numbers import dates_compatible
 from checker.text.signals import read_signals
 
+from .conftest import FakeEmbedder
+
 JUDGE = RuleJudge(Calibration(0.86, 0.95, cross=(0.84, 0.92)))
 ALIGNED = PairContext(story=0, rank=0, mutual=True, margin=0.08)
 
@@ -230,3 +232,32 @@ def test_the_sample_contradiction_is_found_across_languages(rendering, place):
     across = [f for f in report.contradictions if f.kind == "location" and {f.a.path, f.b.path} != {f.a.path}
               and any(place in side.text for side in (f.a, f.b))]
     assert across, [f.reason for f in report.contradictions]
+
+
+def test_check_takes_one_path_as_a_string_and_texts_as_a_list_or_a_frame(fake):
+    import pandas as pd
+
+    import checker
+
+    from .conftest import SAMPLE
+
+    assert len(checker.check(str(SAMPLE)).documents) == 5  # not five characters of a path
+    report = checker.check_texts(["The ferry sank off Suakin on Friday.", "   ", "Le ferry a coulé vendredi."])
+    assert [d.path for d in report.documents] == ["text:0", "text:2"] and report.skipped[0].path == "text:1"
+    frame = pd.DataFrame({"text": ["The ferry sank on Friday.", "Le ferry a coulé jeudi."], "id": ["a", "b"]})
+    assert [d.path for d in checker.check_texts(frame).documents] == ["text:a", "text:b"]
+    with pytest.raises(InputError, match="single string"):
+        checker.check_texts("The ferry sank.")
+
+
+def test_a_second_check_in_one_process_reuses_the_loaded_model(monkeypatch):
+    import checker.api as api
+
+    made = []
+    monkeypatch.setattr(api, "embedder_from_config", lambda config, notify=None: made.append(1) or FakeEmbedder())
+    monkeypatch.setattr(api, "_EMBEDDERS", {})
+    from .conftest import SAMPLE
+
+    api.check([SAMPLE])
+    api.check([SAMPLE])
+    assert made == [1]

@@ -19,13 +19,29 @@ from rich.text import Text
 
 from ..errors import CheckerError, ExitCode
 
+HELP_OPTIONS = {"help_option_names": ["-h", "--help"]}
 app = typer.Typer(
     name="checker", no_args_is_help=True, add_completion=False, rich_markup_mode="rich",
-    pretty_exceptions_enable=False,
+    pretty_exceptions_enable=False, context_settings=HELP_OPTIONS,
     help="Find claims in news reports that agree with or contradict each other, and why.",
 )
-index_app = typer.Typer(no_args_is_help=True, help="Build, extend and inspect stored indexes.")
+index_app = typer.Typer(no_args_is_help=True, help="Build, extend and inspect stored indexes.",
+                        context_settings=HELP_OPTIONS)
 app.add_typer(index_app, name="index")
+
+
+def _version(show: bool) -> None:
+    if show:
+        from .. import __version__
+
+        typer.echo(f"checker {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(version: bool = typer.Option(False, "--version", callback=_version, is_eager=True,
+                                       help="Print checker's version and exit.")) -> None:
+    """Find claims in news reports that agree with or contradict each other, and why."""
 
 F = TypeVar("F", bound=Callable[..., Any])
 

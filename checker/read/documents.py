@@ -77,3 +77,38 @@ def _document(text: str, path: str, *, title: str | None = None, source: str | N
         id=str(id) if id else content_id(text), path=path, title=title, text=text,
         source=source or found.get("source"), date=date or found.get("date"), url=url,
     )
+
+
+def documents_from_texts(texts, *, ids=None, titles=None, sources=None, dates=None) -> Corpus:
+    """Reports given as strings (or a DataFrame with a ``text`` column and optional ``id``, ``title``, ``source``,
+    ``date`` columns) as a :class:`Corpus`; each is named ``text:N`` (its position) unless an id is given.
+    An empty text is skipped with its position, as an unreadable file is.
+
+    Raises:
+        InputError: ``texts`` is a single string (pass ``[text]``), or a DataFrame without a ``text`` column.
+    """
+    if isinstance(texts, str):
+        raise InputError("texts: a single string was given; pass a list of report texts, e.g. [text]")
+    columns = getattr(texts, "columns", None)
+    if columns is not None:
+        if "text" not in columns:
+            raise InputError(f"texts: the DataFrame has no 'text' column (columns: {', '.join(map(str, columns))})")
+        frame = texts
+        texts = [str(t) for t in frame["text"]]
+        ids, titles, sources, dates = (ids, titles, sources, dates) if ids or titles or sources or dates else (
+            [frame[c].tolist() if c in columns else None for c in ("id", "title", "source", "date")])
+    corpus = Corpus()
+    for n, text in enumerate(texts):
+        id_, title, source, date = (_nth(values, n) for values in (ids, titles, sources, dates))
+        where = f"text:{n}" if id_ is None else f"text:{id_}"
+        try:
+            corpus.documents.append(_document(text, where, title=title, source=source, date=date, id=id_))
+        except InputError as exc:
+            corpus.skipped.append(Skipped(where, str(exc).split(": ", 1)[-1]))
+    return corpus
+
+
+def _nth(values, n: int) -> str | None:
+    value = values[n] if values is not None and n < len(values) else None
+    return None if value is None or value != value else str(value)  # NaN from pandas is not a value
+
