@@ -137,7 +137,7 @@ def _check(corpus: Corpus, against: str | Path | None, session: _Session, tick: 
                             session.embedder, report_dates(documents), calibration,
                             run_judge=judge_with_progress(tick) if tick else None, story_of=story_of, links=links)
     return Report(corpus.documents, all_claims[len(stored_claims):], findings, corpus.skipped,
-                  session.embedder.model_id, compared, warnings=corpus.notices)
+                  session.embedder.model_id, compared, warnings=corpus.notices, story_of=story_of)
 
 
 def _stories(documents: list[Document], config: Config) -> tuple[dict[str, int] | None, dict[str, set[str]] | None]:
@@ -259,7 +259,7 @@ def check_index(index: str | Path | Index, *, config: Config | None = None, embe
     story_of, links = _stories(documents, session.config)
     findings = judge_claims(claims, index.vectors(), index.model_id, session.config, None, session.embedder,
                             report_dates(documents), run_judge=run_judge, story_of=story_of, links=links)
-    return Report(documents, claims, findings, [], index.model_id, 0)
+    return Report(documents, claims, findings, [], index.model_id, 0, story_of=story_of)
 
 
 def evaluate_reports(root: str | Path, key: str | Path | None = None, *, config: Config | None = None,

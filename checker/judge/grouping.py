@@ -29,7 +29,7 @@ from ..text.arabic import ARABIC, tokens, translit_key
 from ..text.lexicon import STOPWORDS
 
 WORD_WEIGHT = 0.3  #: weight of a content word against a name or a figure
-STORY_THRESHOLD = 0.2  #: average-link cosine at which two groups of reports are one story
+STORY_THRESHOLD = 0.3  #: average-link cosine at which two groups of reports are one story
 MAX_REPORTS = 5_000  #: above this many reports at once, no stories are formed (quadratic memory)
 STORY_LINKS = 15  #: each report is compared with at most this many reports of its story (the most similar)
 _YEAR = re.compile(r"(19|20)\d\d")

@@ -135,12 +135,15 @@ def _contains(haystack: str, needle: str) -> bool:
     return normalize(needle).lower() in normalize(haystack).lower()
 
 
-def group_stories(findings: Sequence[Finding], documents: Iterable[Document] = ()) -> list[Story]:
-    """Group findings into stories: connected components of the claims they link.
+def group_stories(findings: Sequence[Finding], documents: Iterable[Document] = (),
+                  story_of: dict[str, int] | None = None) -> list[Story]:
+    """Group findings into stories: the story of their reports, or connected components of the claims they link.
 
     Args:
         findings: agreeing and contradicting pairs.
         documents: the reports, for publication dates. Defaults to none (stories without dates).
+        story_of: each report's story (:func:`checker.judge.grouping.group_reports`). Defaults to none: stories
+            are the connected components of the claims that findings link.
 
     Returns:
         Stories, most contradictions first, then by best score.
@@ -153,11 +156,15 @@ def group_stories(findings: Sequence[Finding], documents: Iterable[Document] = (
             x = parent[x]
         return x
 
-    for f in findings:
-        parent[root(f.a.id)] = root(f.b.id)
     groups: dict[str, list[Finding]] = {}
-    for f in findings:
-        groups.setdefault(root(f.a.id), []).append(f)
+    if story_of is not None:
+        for f in findings:  # a finding across two stories (a stored neighbour's) goes with the first claim's
+            groups.setdefault(f"story:{story_of.get(f.a.report_id, f.a.report_id)}", []).append(f)
+    else:
+        for f in findings:
+            parent[root(f.a.id)] = root(f.b.id)
+        for f in findings:
+            groups.setdefault(root(f.a.id), []).append(f)
     ordered = sorted(groups.values(), key=lambda fs: (-sum(f.relation is Relation.CONTRADICT for f in fs),
                                                      -max(f.score for f in fs)))
     dated = {d.id: parse_date(d.date) for d in documents}

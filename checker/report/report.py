@@ -26,6 +26,8 @@ class Report:
         stored_claims: claims of the index compared against (0 without ``against``).
         warnings: reports that were read, with something to know (an id renamed because an earlier report with
             another text held it; most of the text cut by the cleaner).
+        story_of: the story each report was grouped into (``pairing = "story"``); None with nearest pairing,
+            where :attr:`stories` are the clusters of claims that findings link.
     """
 
     documents: list[Document]
@@ -35,6 +37,7 @@ class Report:
     model: str = ""
     stored_claims: int = 0
     warnings: list[Notice] = field(default_factory=list)
+    story_of: dict[str, int] | None = field(default=None, repr=False)
     _stories: tuple[tuple[str, ...], list[Story]] | None = field(default=None, init=False, repr=False, compare=False)
 
     @property
@@ -49,10 +52,11 @@ class Report:
 
     @property
     def stories(self) -> list[Story]:
-        """Findings grouped by event, contradiction-heavy stories first (computed once per set of findings)."""
+        """Findings grouped by the story their reports tell (by the claims they link, without stories),
+        contradiction-heavy stories first (computed once per set of findings)."""
         key = tuple(f.id for f in self.findings)
         if self._stories is None or self._stories[0] != key:
-            self._stories = (key, group_stories(self.findings, self.documents))
+            self._stories = (key, group_stories(self.findings, self.documents, self.story_of))
         return self._stories[1]
 
     def plot_sources(self, ax=None):
