@@ -1,9 +1,9 @@
-"""Typed facts read off one claim: places, numbers, dates, polarity, antonyms, anchors.
+"""Typed facts read off one claim: places, numbers, dates, states, polarity, antonyms, anchors.
 
-Every fact keeps its character span in the claim text, so the judge can name
-and highlight exactly what differs between two claims. The lexicons here are
-of general words (place-type nouns, month names, negation particles, antonym
-pairs), in Arabic and English; nothing names a particular event.
+:func:`read_signals` gathers what the other modules of ``text/`` read: places (:mod:`.sites`), figures and
+dates (:mod:`.numbers`), states, extents and poles (:mod:`.states`), with the word lists of :mod:`.lexicon`.
+Every fact keeps its character span in the claim text, so the judge can name and highlight exactly what
+differs between two claims. Nothing here names a particular event.
 """
 
 from __future__ import annotations
