@@ -145,6 +145,8 @@ def _stories(documents: list[Document], config: Config) -> tuple[dict[str, int] 
     if config.pairing != "story":
         return None, None
     story_of = group_reports(documents)
+    if not story_of:  # too many reports at once to form stories
+        return None, None
     return story_of, story_links(documents, story_of)
 
 

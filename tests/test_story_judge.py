@@ -261,3 +261,53 @@ def test_a_second_check_in_one_process_reuses_the_loaded_model(monkeypatch):
     api.check([SAMPLE])
     api.check([SAMPLE])
     assert made == [1]
+
+
+def test_hedges_read_in_their_direction_and_plural_amounts_hold_a_range():
+    assert [f.approx for f in read_signals("Fewer than 20 people died").numbers] == ["max"]
+    assert [f.approx for f in read_signals("moins de 20 morts").numbers] == ["max"]
+    assert [f.approx for f in read_signals("au moins 20 morts").numbers] == ["min"]
+    assert [d.kind for d in _differences("Fewer than 20 people died", "18 people died")] == []
+    assert _differences("Hundreds of people were killed", "500 people were killed") == []
+    assert _differences("مقتل عشرات الأشخاص", "مقتل 45 شخصا") == []
+
+
+def test_a_lowercase_may_after_a_figure_is_a_modal_not_a_month():
+    sig = read_signals("as many as 30 may have died", reference="2026-03-10")
+    assert [f.key for f in sig.numbers] == ["30"] and sig.dates == []
+
+
+def test_impossible_days_and_new_year_do_not_break_dates():
+    late = read_signals("the ship sailed on 28 December", reference="2024-01-03")
+    assert [f.key for f in late.dates] == ["2023-12-28"]
+    odd = read_signals("signed on 30 February", reference="2026-03-10")
+    assert [f.key for f in odd.dates] == ["2026-02"]
+    assert dates_compatible("weekday-2", "2023-02-29")  # an impossible key never raises
+
+
+def test_a_report_date_without_a_day_is_not_filled_from_today():
+    from checker.read.dates import read_date, report_dates
+
+    assert read_date("March 2026") == (read_date("2026-03-01")[0], "month")
+    assert read_date("updated 3 hours ago") is None
+    docs = [Document(id="m", path="m.txt", title="t", text="x", date="March 2026")]
+    assert report_dates(docs) == {"m": "2026-03"}
+
+
+def test_above_the_report_limit_no_stories_are_formed():
+    docs = [_doc(0, FERRY_EN), _doc(1, FERRY_FR)]
+    assert group_reports(docs, max_reports=1) == {}
+
+
+def test_the_scorer_leaves_reports_it_cannot_place_unjudged():
+    key = StoryKey([], {"s1_a": "s1"})
+    found = [_finding("x/notes.json", "The blast killed eleven workers.", "x/notes.json",
+                      "The blast killed thirteen workers.", Relation.CONTRADICT)]
+    figures = score(found, key)
+    assert figures["cross_story_contradictions"] == 0 and figures["unjudged_contradictions"] == 1
+
+
+def test_a_key_that_is_not_an_object_is_refused(tmp_path):
+    (tmp_path / "key.json").write_text("[]", encoding="utf-8")
+    with pytest.raises(InputError, match="JSON object"):
+        read_key(tmp_path)

@@ -82,6 +82,8 @@ def read_key(root: str | Path, key: str | Path | None = None) -> StoryKey:
             data = json.loads(file.read_text(encoding="utf-8"))
         except (OSError, ValueError) as exc:
             raise InputError(f"{file}: cannot read the key ({exc}); it must be a JSON object with \"pairs\"") from exc
+        if not isinstance(data, dict):
+            raise InputError(f"{file}: the key must be a JSON object with \"pairs\" (got a {type(data).__name__})")
         story = data.get("story") or file.parent.name
         out.pairs += [_pair(item, f"{file}: pair {n}", story) for n, item in enumerate(data.get("pairs", []), 1)]
     for report in root.rglob("*"):
@@ -122,8 +124,10 @@ def score(findings: list[Finding], key: StoryKey) -> dict[str, Any]:
             groups[pair.relation][group][1] += 1
     contradictions = [f for f in findings if f.relation is Relation.CONTRADICT]
     stories = key.story_of
-    cross_story = [f for f in contradictions if f.id not in on_key
-                   and stories.get(Path(f.a.path).stem, "?a") != stories.get(Path(f.b.path).stem, "?b")]
+    # false by construction: two reports the key places in two different stories (an unknown report is unjudged)
+    cross_story = [f for f in contradictions if f.id not in on_key and Path(f.a.path).stem in stories
+                   and Path(f.b.path).stem in stories
+                   and stories[Path(f.a.path).stem] != stories[Path(f.b.path).stem]]
     keyed_true = sum(1 for n, pair in enumerate(key.pairs)
                      if pair.relation == "contradict" and found.get(n) is Relation.CONTRADICT)
     keyed_false = sum(1 for n, pair in enumerate(key.pairs)

@@ -94,6 +94,8 @@ def _figures_agree(x: Fact, y: Fact) -> bool:
     # News write "at least 12" for the count confirmed so far: against "at least 30" that is a different count,
     # so every hedge allows the same margin, on its own side for "at least" / "up to".
     for f, v, other in ((x, vx, vy), (y, vy, vx)):
+        if f.approx == "many" and v / 2 <= other <= v * 5:  # "dozens" (24): 12 to 120; "hundreds" (200): to 1,000
+            return True
         near = abs(v - other) <= 0.2 * max(v, other)
         if (f.approx == "about" and near) or (f.approx == "min" and near and other >= v) \
                 or (f.approx == "max" and near and other <= v):

@@ -106,7 +106,9 @@ def group_reports(documents: Sequence[Document], threshold: float = STORY_THRESH
     works from nearest neighbours alone. Defaults to 5,000.
     """
     n = len(documents)
-    if n < 2 or n > max_reports:
+    if n > max_reports:
+        return {}  # no stories: the judge works from nearest neighbours alone
+    if n < 2:
         return {d.id: i for i, d in enumerate(documents)}
     link = report_similarity([d.text for d in documents])
     np.fill_diagonal(link, -np.inf)

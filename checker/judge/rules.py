@@ -58,10 +58,6 @@ class RuleJudge:
         self._cache[side] = sig = self._read(side)
         return sig
 
-    def _shared_rare(self, a: ClaimSignals, b: ClaimSignals, rarity: float = 0.6) -> bool:
-        """Whether the claims share a word rarer across reports than ``rarity`` (idf; 1.0 = one report)."""
-        return any(self.idf.get(word, 1.0) >= rarity for word in set(a.anchors) & set(b.anchors))
-
     def _read(self, side: PairInput) -> ClaimSignals:
         start, end = side.body
         sig = read_signals(side.text[start:end], side.how, offset=start, reference=side.date)
@@ -150,7 +146,7 @@ def story_gate(context: PairContext, a: ClaimSignals, b: ClaimSignals) -> float:
     0.6 for mutual counterparts, 0.5 for a closest or runner-up counterpart, plus 0.1 for a
     pair that stands out among the other report's claims (margin > 0.05) and 0.1 for a shared value."""
     base = 0.6 if context.mutual else 0.5
-    return min(0.9, base + 0.1 * (context.margin > 0.05) + 0.1 * _shared_values(a, b))
+    return min(0.9, base + 0.1 * (context.margin >= STORY_MARGIN) + 0.1 * _shared_values(a, b))
 
 
 def _shared_values(a: ClaimSignals, b: ClaimSignals) -> bool:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from ..errors import InputError
 from .clean import metadata
@@ -94,17 +94,28 @@ def documents_from_texts(texts, *, ids=None, titles=None, sources=None, dates=No
         if "text" not in columns:
             raise InputError(f"texts: the DataFrame has no 'text' column (columns: {', '.join(map(str, columns))})")
         frame = texts
-        texts = [str(t) for t in frame["text"]]
+        texts = [t if isinstance(t, str) else "" for t in frame["text"]]  # NaN/None cells: no text
         ids, titles, sources, dates = (ids, titles, sources, dates) if ids or titles or sources or dates else (
             [frame[c].tolist() if c in columns else None for c in ("id", "title", "source", "date")])
-    corpus = Corpus()
+    corpus, seen = Corpus(), {}
     for n, text in enumerate(texts):
+        text = text if isinstance(text, str) else ""  # None in a list: no text, skipped with its position
         id_, title, source, date = (_nth(values, n) for values in (ids, titles, sources, dates))
         where = f"text:{n}" if id_ is None else f"text:{id_}"
         try:
-            corpus.documents.append(_document(text, where, title=title, source=source, date=date, id=id_))
+            doc = _document(text, where, title=title, source=source, date=date, id=id_)
         except InputError as exc:
             corpus.skipped.append(Skipped(where, str(exc).split(": ", 1)[-1]))
+            continue
+        if doc.id in seen:  # one id for two texts: both kept, the later renamed (as read_paths does for records)
+            if seen[doc.id] == doc.text:
+                continue
+            renamed = next(f"{doc.id}#{k}" for k in range(2, len(seen) + 3) if f"{doc.id}#{k}" not in seen)
+            corpus.notices.append(Notice(where, f"id {doc.id!r} is also the id of an earlier text; read as "
+                                                f"{renamed!r}. Give each text its own id"))
+            doc = replace(doc, id=renamed)
+        seen[doc.id] = doc.text
+        corpus.documents.append(doc)
     return corpus
 
 

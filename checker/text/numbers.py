@@ -20,8 +20,14 @@ _NUM = re.compile(r"\d+(?:[.,]\d+)?")
 _HEDGES = {"about": {"about", "around", "nearly", "almost", "approximately", "roughly", "some", "estimated",
                      "environ", "près", "presque", "quelque", "approximativement", "حوالي", "نحو", "قرابه", "زهاء",
                      "يقارب", "تقريبا"},
-           "min": {"least", "over", "than", "more", "plus", "moins", "اكثر", "يزيد", "يفوق"},
+           "min": {"least", "over", "more", "plus", "اكثر", "يزيد", "يفوق"},
            "max": {"under", "fewer", "less", "up", "اقل"}}
+# Two-word hedges, read before the words alone: « moins de 20 » is at most 20, « au moins 20 » at least 20.
+_HEDGE_PAIRS = {("fewer", "than"): "max", ("less", "than"): "max", ("moins", "de"): "max", ("au", "moins"): "min",
+                ("more", "than"): "min", ("plus", "de"): "min", ("at", "least"): "min", ("up", "to"): "max",
+                ("jusqu", "a"): "max", ("jusqu", "à"): "max"}
+# Plural round amounts: "dozens", « des centaines », «عشرات» hold a wide range, not one figure.
+_PLURAL_AMOUNTS = {"dozens", "hundreds", "dizaines", "centaines", "عشرات", "مئات"}
 _TEEN_UNITS = {"احد": 1, "احدي": 1, "اثنا": 2, "اثني": 2, "ثلاثه": 3, "ثلاث": 3, "اربعه": 4, "اربع": 4,
                "خمسه": 5, "خمس": 5, "سته": 6, "ست": 6, "سبعه": 7, "سبع": 7, "ثمانيه": 8, "ثماني": 8, "تسعه": 9,
                "تسع": 9}
@@ -76,13 +82,17 @@ def dates_compatible(x: str, y: str) -> bool:
         wd, other = (x, y) if x.startswith("weekday-") else (y, x)
         parts = other.split("-")
         if len(parts) == 3 and "?" not in parts[0]:
-            return date(int(parts[0]), int(parts[1]), int(parts[2])).isoweekday() == int(wd.split("-")[1])
+            try:
+                return date(int(parts[0]), int(parts[1]), int(parts[2])).isoweekday() == int(wd.split("-")[1])
+            except ValueError:
+                return True
         return True
     px, py = x.split("-"), y.split("-")
     return all(a == b or "?" in (a, b) for a, b in zip(px, py))
 
 
-def _calendar_date(toks: list[Token], norms: list[str], i: int, n: int, year_ref: int | None) -> tuple[str, int, int]:
+def _calendar_date(toks: list[Token], norms: list[str], i: int, n: int, year_ref: tuple[int, int] | None
+                   ) -> tuple[str, int, int]:
     """A month name at ``i`` (``n`` tokens) with the day before or after it and a year: (key, first, last)."""
     month = MONTHS[" ".join(norms[i:i + n])]
     first, last = i, i + n - 1
@@ -94,7 +104,15 @@ def _calendar_date(toks: list[Token], norms: list[str], i: int, n: int, year_ref
     year = ""
     if last + 1 < len(norms) and re.fullmatch(r"(19|20)\d\d", norms[last + 1]):
         year, last = norms[last + 1], last + 1
-    year = year or (str(year_ref) if year_ref and day else "?")
+    if not year and year_ref and day:
+        ref_year, ref_month = year_ref
+        year = str(ref_year - 1 if month > ref_month + 2 else ref_year)  # "28 December" in a January report
+    year = year or "?"
+    if day and year != "?":
+        try:
+            date(int(year), month, int(day))
+        except ValueError:  # "30 February": keep the month, drop the impossible day
+            day = ""
     return f"{year}-{month:02d}" + (f"-{day}" if day else ""), first, last
 
 
@@ -112,11 +130,11 @@ def _dates(toks: list[Token], norms: list[str], reference: str | None, used: set
         n = 2 if i + 1 < len(toks) and " ".join(norms[i:i + 2]) in MONTHS else 1 if tok.norm in MONTHS else 0
         ambiguous = tok.norm == "اب" and not (i and norms[i - 1].isdigit()) or (
             tok.norm in ("may", "mai") and not (i + 1 < len(toks) and toks[i + 1].norm.isdigit())
-            and not (i and norms[i - 1].isdigit()))
+            and not (i and norms[i - 1].isdigit())) or (tok.text == "may")  # "30 may have died": a modal
         weekday = _weekday(tok.norm)
         shift = DAY_SHIFTS.get(tok.norm, DAY_SHIFTS.get(tok.norm[1:]) if tok.norm[:1] in "وف" else None)
         if n and not ambiguous:
-            key, first, last = _calendar_date(toks, norms, i, n, month_ref[0] if month_ref else None)
+            key, first, last = _calendar_date(toks, norms, i, n, month_ref)
             dates.append(Fact("date", key, " ".join(t.text for t in toks[first:last + 1]),
                               (toks[first].start, toks[last].end)))
             used.update(range(first, last + 1))
@@ -131,6 +149,8 @@ def _dates(toks: list[Token], norms: list[str], reference: str | None, used: set
 
 
 def _hedge(norms: list[str], i: int) -> str:
+    if i >= 2 and (norms[i - 2], norms[i - 1]) in _HEDGE_PAIRS:
+        return _HEDGE_PAIRS[(norms[i - 2], norms[i - 1])]
     before = {norms[k] for k in range(max(0, i - 2), i)}
     return next((kind for kind, words in _HEDGES.items() if before & words), "")
 
@@ -166,7 +186,8 @@ def _numbers_and_dates(toks: list[Token], reference: str | tuple[int, int] | Non
             if value is None:
                 continue
         elif tok.norm in APPROXIMATE_NUMBERS:
-            value, approx = float(APPROXIMATE_NUMBERS[tok.norm]), "about"
+            value = float(APPROXIMATE_NUMBERS[tok.norm])
+            approx = "many" if tok.norm in _PLURAL_AMOUNTS else "about"
         if value is None:
             continue
         end = toks[j - 1].end
