@@ -89,13 +89,16 @@ def _site(toks: list[Token], i: int, j: int, gaz: dict) -> Fact:
                 gaz["cities"].get(name.norm, ""), _role(toks, i), alias)
 
 
+_OF = ("of", "de", "d", "du")
+
+
 def _name_after_of(toks: list[Token], i: int) -> int:
     """The index of a capitalised name after a Latin place-type word, its adjectives and "of" / « de »
     ("the port of Safaga", « la base aérienne de Ramstein »), or 0."""
     k = i + 1
-    while k < len(toks) and toks[k].norm in _GENERIC_ADJ:
+    while k < len(toks) and toks[k].norm in _GENERIC_ADJ and toks[k].norm not in _OF:
         k += 1
-    if k + 1 < len(toks) and toks[k].norm in ("of", "de", "d", "du") and toks[k + 1].text[:1].isupper():
+    if k + 1 < len(toks) and toks[k].norm in _OF and toks[k + 1].text[:1].isupper():
         return k + 1
     return 0
 
