@@ -15,7 +15,7 @@ from .config import Config
 from .embed import Embedder, embedder_from_config
 from .errors import NoReportsError
 from .judge.corpus import calibration_for, judge_claims, pair_input_from_text, pair_scores
-from .judge.grouping import group_reports, story_links
+from .judge.grouping import MAX_REPORTS, group_reports, report_similarity, story_links
 from .judge.rules import RuleJudge
 from .judge.verdict import Calibration, Verdict
 from .progress import INDEXING, Progress, embed_with_progress, judge_with_progress, resolve
@@ -144,10 +144,11 @@ def _stories(documents: list[Document], config: Config) -> tuple[dict[str, int] 
     """Reports grouped into stories and which reports of a story meet, or (None, None) with ``pairing = nearest``."""
     if config.pairing != "story":
         return None, None
-    story_of = group_reports(documents)
-    if not story_of:  # too many reports at once to form stories
+    if len(documents) > MAX_REPORTS:  # too many reports at once to form stories
         return None, None
-    return story_of, story_links(documents, story_of)
+    similarity = report_similarity([d.text for d in documents])  # once, for the grouping and the links
+    story_of = group_reports(documents, similarity=similarity)
+    return story_of, story_links(documents, story_of, similarity=similarity)
 
 
 def _split(corpus: Corpus, progress: Progress | None = None) -> tuple[Corpus, list[Claim]]:

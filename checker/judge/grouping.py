@@ -98,19 +98,20 @@ def report_similarity(texts: Sequence[str]) -> np.ndarray:
 
 
 def group_reports(documents: Sequence[Document], threshold: float = STORY_THRESHOLD,
-                  max_reports: int = MAX_REPORTS) -> dict[str, int]:
+                  max_reports: int = MAX_REPORTS, similarity: np.ndarray | None = None) -> dict[str, int]:
     """``{report id: story number}``: reports grouped by average-link cosine of :func:`report_similarity`.
 
     Memory and time grow with the square of the number of reports (a 2,000-report run: a 32 MB matrix and
     2,000 merges of numpy row updates); above ``max_reports`` reports no stories are formed and the judge
-    works from nearest neighbours alone. Defaults to 5,000.
+    works from nearest neighbours alone. Defaults to 5,000. ``similarity``: :func:`report_similarity` of
+    ``documents`` when the caller already has it.
     """
     n = len(documents)
     if n > max_reports:
         return {}  # no stories: the judge works from nearest neighbours alone
     if n < 2:
         return {d.id: i for i, d in enumerate(documents)}
-    link = report_similarity([d.text for d in documents])
+    link = (report_similarity([d.text for d in documents]) if similarity is None else similarity).copy()
     np.fill_diagonal(link, -np.inf)
     size = np.ones(n)
     alive = np.ones(n, dtype=bool)
@@ -130,8 +131,8 @@ def group_reports(documents: Sequence[Document], threshold: float = STORY_THRESH
     return {documents[i].id: story for story, group in enumerate(members.values()) for i in group}
 
 
-def story_links(documents: Sequence[Document], story_of: dict[str, int], limit: int = STORY_LINKS
-                ) -> dict[str, set[str]]:
+def story_links(documents: Sequence[Document], story_of: dict[str, int], limit: int = STORY_LINKS,
+                similarity: np.ndarray | None = None) -> dict[str, set[str]]:
     """``{report id: the reports of its story it chooses to be compared with}``: all of them in a story of up
     to ``limit + 1`` reports, else its ``limit`` most similar ones. Two reports meet when either chose the other,
     so every report starts at most ``limit`` comparisons and the pairs judged grow linearly with the corpus
@@ -142,7 +143,8 @@ def story_links(documents: Sequence[Document], story_of: dict[str, int], limit: 
         members.setdefault(story_of.get(d.id, -1 - i), []).append(i)
     links: dict[str, set[str]] = {d.id: set() for d in documents}
     big = [group for group in members.values() if len(group) > limit + 1]
-    sim = report_similarity([d.text for d in documents]) if big and n <= MAX_REPORTS else None
+    sim = similarity if similarity is not None or not big or n > MAX_REPORTS else \
+        report_similarity([d.text for d in documents])
     for group in members.values():
         for i in group:
             others = [j for j in group if j != i]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 DIACRITICS = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640]")  # incl. tatweel
 _FOLD = str.maketrans({
@@ -48,6 +49,7 @@ _PROCLITICS = ("وبال", "فبال", "وال", "فال", "بال", "كال", "
 _ENCLITICS = ("هما", "كما", "ات", "ها", "هم", "ون", "ين", "ان", "يه", "ه", "ي")
 
 
+@lru_cache(maxsize=1 << 16)  # a pure function of one word, called for every token of every report
 def stem(norm: str) -> str:
     """Strip the commonest Arabic clitics so «والقاعدة» and «قاعدة» meet; Latin is returned as is."""
     if not ARABIC.search(norm):
@@ -163,6 +165,7 @@ _LATIN_FOLD = [("sch", "s"), ("sh", "s"), ("ch", "s"), ("kh", "k"), ("gh", "k"),
                ("w", ""), ("y", ""), ("e", ""), ("a", ""), ("i", ""), ("o", ""), ("u", ""), ("h", "")]
 
 
+@lru_cache(maxsize=1 << 16)
 def translit_key(word: str) -> str:
     """A cross-script consonant key: «رامشتاين» and "Ramstein" both give ``rmstn``.
 
