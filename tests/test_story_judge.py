@@ -311,3 +311,36 @@ def test_a_key_that_is_not_an_object_is_refused(tmp_path):
     (tmp_path / "key.json").write_text("[]", encoding="utf-8")
     with pytest.raises(InputError, match="JSON object"):
         read_key(tmp_path)
+
+
+def _naive_average_link(similarity: np.ndarray, threshold: float) -> list[list[int]]:
+    """The textbook loop (the whole masked matrix searched at every merge): the oracle for average_link."""
+    n = len(similarity)
+    link = similarity.astype(np.float64).copy()
+    np.fill_diagonal(link, -np.inf)
+    size, alive, members = np.ones(n), np.ones(n, dtype=bool), {i: [i] for i in range(n)}
+    while n > 1:
+        masked = np.where(alive[:, None] & alive[None, :], link, -np.inf)
+        x, y = divmod(int(np.argmax(masked)), n)
+        if masked[x, y] < threshold:
+            break
+        link[x] = (size[x] * link[x] + size[y] * link[y]) / (size[x] + size[y])
+        link[:, x] = link[x]
+        link[x, x] = -np.inf
+        size[x] += size[y]
+        alive[y] = False
+        members[x] += members.pop(y)
+    return sorted(sorted(g) for g in members.values())
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_average_link_groups_as_the_textbook_loop_does(seed):
+    from checker.judge.grouping import average_link
+
+    rng = np.random.default_rng(seed)
+    points = rng.normal(size=(40, 5)) + np.repeat(rng.normal(scale=3, size=(6, 5)), [7, 7, 7, 7, 6, 6], axis=0)
+    points /= np.linalg.norm(points, axis=1, keepdims=True)
+    similarity = points @ points.T
+    for threshold in (0.1, 0.4, 0.7):
+        assert sorted(sorted(g) for g in average_link(similarity, threshold)) == \
+            _naive_average_link(similarity, threshold)
