@@ -20,20 +20,15 @@ def _module_name(path) -> str:
     return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
 
 
-def _is_type_checking(node: ast.If) -> bool:
-    return isinstance(node.test, ast.Name) and node.test.id == "TYPE_CHECKING"
-
-
 def _imports(path) -> set[str]:
-    """Every checker module ``path`` imports, at module level or inside functions (not under TYPE_CHECKING)."""
+    """Every checker module ``path`` imports: at module level, inside functions, and under TYPE_CHECKING (an
+    import for types is an arrow too)."""
     tree = ast.parse(path.read_text(encoding="utf-8"))
     here = _module_name(path).split(".")
     package = here if path.name == "__init__.py" else here[:-1]
     found: set[str] = set()
 
     def visit(node: ast.AST) -> None:
-        if isinstance(node, ast.If) and _is_type_checking(node):
-            return
         if isinstance(node, ast.Import):
             found.update(a.name for a in node.names if a.name.startswith("checker"))
         elif isinstance(node, ast.ImportFrom):

@@ -6,14 +6,28 @@ Arabic labels are shaped and put in display order (matplotlib does neither).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
 
 from ..judge.verdict import Relation
 
-if TYPE_CHECKING:
-    from .report import Report
+if TYPE_CHECKING:  # what a plot reads of a report; not Report itself, which imports this module for its methods
+    from collections.abc import Sequence
+
+    from ..judge.findings import Finding
+    from ..judge.stories import Story
+    from ..read.documents import Document
+
+
+class Plotted(Protocol):
+    """What the plots read: :class:`~checker.report.report.Report` is one."""
+
+    findings: Sequence[Finding]
+    documents: Sequence[Document]
+
+    @property
+    def stories(self) -> Sequence[Story]: ...
 
 
 def display_label(text: str, width: int = 40) -> str:
@@ -36,7 +50,7 @@ def _axes(ax, size: tuple[float, float]):
     return plt.subplots(figsize=size, layout="constrained")[1]
 
 
-def source_matrix(report: Report) -> tuple[list[str], np.ndarray, np.ndarray]:
+def source_matrix(report: Plotted) -> tuple[list[str], np.ndarray, np.ndarray]:
     """Sources, and ``(contradict, agree)`` counts between each pair of them (symmetric matrices)."""
     sources = sorted({c.attributed_to for f in report.findings for c in (f.a, f.b)})
     at = {s: i for i, s in enumerate(sources)}
@@ -49,7 +63,7 @@ def source_matrix(report: Report) -> tuple[list[str], np.ndarray, np.ndarray]:
     return sources, counts[Relation.CONTRADICT], counts[Relation.AGREE]
 
 
-def sources(report: Report, ax=None):
+def sources(report: Plotted, ax=None):
     """Heatmap of which sources contradict which: red where they contradict more, green where they agree more.
 
     Each cell is annotated ``✗contradictions ✓agreements``.
@@ -78,7 +92,7 @@ def sources(report: Report, ax=None):
     return ax
 
 
-def timeline(report: Report, ax=None):
+def timeline(report: Plotted, ax=None):
     """Stories against their reports: one row per story, a marker per report it draws on.
 
     Reports are placed at their publication date when every report has one; otherwise in the
