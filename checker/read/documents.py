@@ -97,7 +97,7 @@ def documents_from_texts(texts, *, ids=None, titles=None, sources=None, dates=No
         texts = [t if isinstance(t, str) else "" for t in frame["text"]]  # NaN/None cells: no text
         ids, titles, sources, dates = (ids, titles, sources, dates) if ids or titles or sources or dates else (
             [frame[c].tolist() if c in columns else None for c in ("id", "title", "source", "date")])
-    corpus, seen = Corpus(), {}
+    corpus, seen = Corpus(), {}  # id -> content hash, as ReportStream keeps it
     for n, text in enumerate(texts):
         text = text if isinstance(text, str) else ""  # None in a list: no text, skipped with its position
         id_, title, source, date = (_nth(values, n) for values in (ids, titles, sources, dates))
@@ -107,16 +107,28 @@ def documents_from_texts(texts, *, ids=None, titles=None, sources=None, dates=No
         except InputError as exc:
             corpus.skipped.append(Skipped(where, str(exc).split(": ", 1)[-1]))
             continue
-        if doc.id in seen:  # one id for two texts: both kept, the later renamed (as read_paths does for records)
-            if seen[doc.id] == doc.text:
-                continue
-            renamed = next(f"{doc.id}#{k}" for k in range(2, len(seen) + 3) if f"{doc.id}#{k}" not in seen)
-            corpus.notices.append(Notice(where, f"id {doc.id!r} is also the id of an earlier text; read as "
-                                                f"{renamed!r}. Give each text its own id"))
-            doc = replace(doc, id=renamed)
-        seen[doc.id] = doc.text
-        corpus.documents.append(doc)
+        if (doc := distinct(doc, seen, corpus.notices)) is not None:
+            corpus.documents.append(doc)
     return corpus
+
+
+def distinct(doc: Document, seen: dict[str, str], notices: list[Notice], unique: bool = True) -> Document | None:
+    """``doc`` under an id no earlier document with another text holds (the later of two renamed ``ID#2``, with a
+    notice); None for a text read before under its id when ``unique``. ``seen`` maps ids to content hashes and
+    grows with every document."""
+    digest = content_id(doc.text)
+    renamed, n = doc.id, 1
+    while (known := seen.get(renamed)) is not None and known != digest:
+        n += 1
+        renamed = f"{doc.id}#{n}"
+    if known is not None:  # this text was read before under this id
+        return None if unique else replace(doc, id=renamed)
+    seen[renamed] = digest
+    if renamed == doc.id:
+        return doc
+    notices.append(Notice(doc.path, f"id {doc.id!r} is also the id of an earlier report with another text; "
+                                    f"read as {renamed!r}. Give each record its own \"id\""))
+    return replace(doc, id=renamed)
 
 
 def _nth(values, n: int) -> str | None:

@@ -20,11 +20,11 @@ import errno
 import hashlib
 import os
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import InputError, NoReportsError
-from .documents import Corpus, Document, Notice, Skipped, content_id
+from .documents import Corpus, Document, Notice, Skipped, content_id, distinct
 from .formats import _read, decode, read_file
 
 __all__ = ["Corpus", "Document", "Inputs", "Notice", "ReportStream", "Skipped", "content_id", "decode",
@@ -151,19 +151,7 @@ class ReportStream:
 
     def _distinct(self, doc: Document) -> Document | None:
         """``doc`` under an id no earlier document with another text holds; None for a repeat (``unique`` only)."""
-        digest = content_id(doc.text)
-        renamed, n = doc.id, 1
-        while (known := self._seen.get(renamed)) is not None and known != digest:
-            n += 1
-            renamed = f"{doc.id}#{n}"
-        if known is not None:  # this text was read before under this id
-            return None if self.unique else replace(doc, id=renamed)
-        self._seen[renamed] = digest
-        if renamed == doc.id:
-            return doc
-        self.notices.append(Notice(doc.path, f"id {doc.id!r} is also the id of an earlier report with another text; "
-                                             f"read as {renamed!r}. Give each record its own \"id\""))
-        return replace(doc, id=renamed)
+        return distinct(doc, self._seen, self.notices, self.unique)
 
     def _generate(self) -> Iterator[Document | Skipped]:
         for path in self.paths:
