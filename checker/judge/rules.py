@@ -88,7 +88,7 @@ class RuleJudge:
         gate, why_not = event_gate(sa, sb, similarity, calibration, self.idf)
         differences = find_differences(sa, sb, aligned=context is not None)
         slots = {d.kind for d in differences if d.kind in ("location", "number", "date")}
-        told_apart, text_gate = False, gate
+        told_apart, text_gate, shared = False, gate, False
         if context is not None:
             # One story: the event is known from the reports. That the claims tell one part of it needs more than
             # their rank: text close enough on its own, or mutual counterparts that stand out or share a value.
@@ -98,7 +98,7 @@ class RuleJudge:
             if not (close or shared):
                 differences = [d for d in differences if d.kind == "number" and _same_count(sa, sb, d)]
             if differences or close or shared:
-                gate, why_not = max(gate, story_gate(context, sa, sb)), ""
+                gate, why_not = max(gate, story_gate(context, shared)), ""
             told_apart = not close
         elif len(slots) >= 2:  # a ship sinking at another port on another day is another sinking, however alike
             gate, why_not = min(gate, 0.3), f"differ in {' and '.join(sorted(slots))}: likely different events"
@@ -134,19 +134,19 @@ class RuleJudge:
         agree = text_gate * _sigmoid(12 * (similarity - calibration.related) /
                                      max(1e-6, calibration.related - calibration.unrelated) + 1)
         midpoint = (calibration.unrelated + calibration.related) / 2
-        if context is not None and context.mutual and _shared_values(sa, sb) and similarity >= midpoint:
+        if context is not None and context.mutual and shared and similarity >= midpoint:
             agree = max(agree, gate)
-
         return Verdict(Relation.AGREE, round(agree, 3), "other",
                        "same event, no conflicting place, number, date or polarity", round(gate, 3), similarity)
 
 
-def story_gate(context: PairContext, a: ClaimSignals, b: ClaimSignals) -> float:
+def story_gate(context: PairContext, shared: bool) -> float:
     """How sure we are that two claims of one story speak of one happening, from their alignment alone:
-    0.6 for mutual counterparts, 0.5 for a closest or runner-up counterpart, plus 0.1 for a
-    pair that stands out among the other report's claims (margin > 0.05) and 0.1 for a shared value."""
+    0.6 for mutual counterparts, 0.5 for a closest or runner-up counterpart, plus 0.1 for a pair that stands
+    out among the other report's claims (margin ≥ ``STORY_MARGIN``) and 0.1 when they ``shared`` a value
+    (:func:`_shared_values`)."""
     base = 0.6 if context.mutual else 0.5
-    return min(0.9, base + 0.1 * (context.margin >= STORY_MARGIN) + 0.1 * _shared_values(a, b))
+    return min(0.9, base + 0.1 * (context.margin >= STORY_MARGIN) + 0.1 * shared)
 
 
 def _shared_values(a: ClaimSignals, b: ClaimSignals) -> bool:

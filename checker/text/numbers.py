@@ -155,11 +155,8 @@ def _hedge(norms: list[str], i: int) -> str:
     return next((kind for kind, words in _HEDGES.items() if before & words), "")
 
 
-def _numbers_and_dates(toks: list[Token], reference: str | tuple[int, int] | None = None
-                       ) -> tuple[list[Fact], list[Fact]]:
+def _numbers_and_dates(toks: list[Token], reference: str | None = None) -> tuple[list[Fact], list[Fact]]:
     """The figures and dates of ``toks``; ``reference`` is the report's date (``YYYY-MM[-DD]``)."""
-    if isinstance(reference, tuple):
-        reference = f"{reference[0]}-{reference[1]:02d}"
     numbers, used = [], set()
     norms = [t.norm for t in toks]
     dates = _dates(toks, norms, reference, used)
