@@ -239,3 +239,36 @@ def test_index_info_takes_format_json_and_the_old_json_flag(fake, reports, tmp_p
 def test_help_shows_the_choices(command, choices):
     output = runner.invoke(app, [*command, "--help"], env={"COLUMNS": "200"}).output
     assert choices in output, output
+
+
+def _helps(command) -> list[str]:
+    """A command's docstring and its arguments' and options' help, brackets unescaped (as the reader sees them)."""
+    import inspect
+
+    texts = [command.help or ""] + [p.default.help for p in inspect.signature(command.callback).parameters.values()
+                                    if getattr(p.default, "help", None)]
+    return [text.replace("\\[", "[") for text in texts]
+
+
+def test_help_prints_brackets_as_written():
+    """Help is never read as Rich markup: ``[default: …]`` or ``pip install 'checker[ray]'`` print as written."""
+    import re
+
+    groups = [((), app), *(((g.name,), g.typer_instance) for g in app.registered_groups)]
+    found = []
+    for prefix, group in groups:
+        for command in group.registered_commands:
+            output = runner.invoke(app, [*prefix, command.name, "--help"], env={"COLUMNS": "400"}).output
+            for bracketed in re.findall(r"\[[^\]]*\]", "\n".join(_helps(command))):
+                found.append(bracketed)
+                assert bracketed in output, (command.name, bracketed)
+    assert "[ray]" in found
+
+
+@pytest.mark.model
+def test_check_examples_as_sarif_validates_with_the_real_model(sample_dir):
+    result = runner.invoke(app, ["check", str(sample_dir), "--format", "sarif", "--fail-on", "none"])
+    assert result.exit_code == ExitCode.OK, result.output
+    run = _valid_sarif(result.stdout)["runs"][0]
+    assert run["results"] and all(r["level"] == "error" for r in run["results"])
+    assert len({r["partialFingerprints"]["checkerFinding/v1"] for r in run["results"]}) == len(run["results"])

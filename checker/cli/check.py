@@ -9,7 +9,7 @@ import typer
 
 from ..errors import ExitCode
 from .app import app, handle_errors, notify, progress_bar, say
-from .options import ModelOption, config_from, local_config, writable_output
+from .options import MinScoreOption, ModelOption, config_from, local_config, writable_output
 
 
 class CheckFormat(str, Enum):
@@ -48,8 +48,7 @@ def check_cli(
     baseline: Path | None = typer.Option(None, "--baseline", "-b", help="Report only findings not in this baseline "
                                          "file (see `checker baseline`)."),
     model: str | None = ModelOption,
-    min_score: float | None = typer.Option(None, "--min-score", min=0.0, max=1.0,
-                                           help="Hide findings scoring below this [default: 0.5]."),
+    min_score: float | None = MinScoreOption,
     fail_on: FailOn | None = typer.Option(None, "--fail-on", help="Exit 1 on contradict (default), any finding, "
                                           "or none."),
     agreements: bool = typer.Option(True, "--agreements/--no-agreements", help="Show agreeing claims too."),
