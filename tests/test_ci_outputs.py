@@ -222,7 +222,7 @@ def test_json_carries_versions_and_summary_counts(report):
 # 8. --format alike everywhere, choices shown
 
 
-def test_index_info_takes_format_json_and_the_old_json_flag(fake, reports, tmp_path):
+def test_index_info_and_check_take_the_formats_of_check(fake, reports, tmp_path):
     index = tmp_path / "idx"
     assert runner.invoke(app, ["index", "build", str(reports), "--index", str(index)]).exit_code == 0
     new = runner.invoke(app, ["index", "info", str(index), "--format", "json"])
@@ -230,11 +230,16 @@ def test_index_info_takes_format_json_and_the_old_json_flag(fake, reports, tmp_p
     assert new.exit_code == old.exit_code == 0 and json.loads(new.stdout) == json.loads(old.stdout)
     assert json.loads(new.stdout)["reports"] == 2
     assert "--json" not in runner.invoke(app, ["index", "info", "--help"]).output  # a hidden alias
+    junit = f"junit:{tmp_path / 'j.xml'}"
+    result = runner.invoke(app, ["index", "check", str(index), "--format", "sarif", "-o", junit])
+    assert result.exit_code == ExitCode.CONTRADICTIONS and _valid_sarif(result.stdout)["runs"][0]["results"]
+    assert ET.parse(tmp_path / "j.xml").getroot().get("failures") == "2"
 
 
 @pytest.mark.parametrize(("command", "choices"), [
-    (["check"], "text|json|junit|github|sarif"), (["compare"], "text|json"), (["index", "check"], "text|json"),
-    (["index", "info"], "text|json"), (["index", "build"], "auto|flat|ivf"), (["index", "add"], "auto|flat|ivf"),
+    (["check"], "text|json|junit|github|sarif"), (["index", "check"], "text|json|junit|github|sarif"),
+    (["compare"], "text|json"), (["eval"], "text|json"), (["index", "info"], "text|json"),
+    (["index", "build"], "auto|flat|ivf"), (["index", "add"], "auto|flat|ivf"),
 ])
 def test_help_shows_the_choices(command, choices):
     output = runner.invoke(app, [*command, "--help"], env={"COLUMNS": "200"}).output

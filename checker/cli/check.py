@@ -86,8 +86,8 @@ def check_cli(
             say("baseline entry no longer occurs: ", f"{entry['id']} {entry['reason']}")
     if not agreements:
         report.findings = report.contradictions
-    _print(report, output_format, annotate_agreements)
-    _write(report, files, annotate_agreements)
+    print_report(report, output_format, annotate_agreements)
+    write_outputs(report, files, annotate_agreements)
     code = exit_code(report, config.fail_on)
     if report.skipped and not skip_unreadable:
         first = report.skipped[0]
@@ -128,7 +128,7 @@ def output_files(values: list[str]) -> list[tuple[CheckFormat, Path]]:
     return files
 
 
-def _write(report, files: list[tuple[CheckFormat, Path]], annotate_agreements: bool) -> None:
+def write_outputs(report, files: list[tuple[CheckFormat, Path]], annotate_agreements: bool = False) -> None:
     """Each ``--output`` file, written atomically."""
     from ..report.outputs import write_output
 
@@ -157,7 +157,7 @@ def _formatted(report, fmt: CheckFormat, annotate_agreements: bool) -> str:
                   extra={"config": config_file} if config_file else None)
 
 
-def _print(report, output_format: CheckFormat, annotate_agreements: bool) -> None:
+def print_report(report, output_format: CheckFormat, annotate_agreements: bool = False) -> None:
     """The report on stdout in ``output_format``; the config file in use is named (in the header for text)."""
     if output_format is CheckFormat.text:
         from rich.console import Console

@@ -10,6 +10,7 @@ from pathlib import Path
 import typer
 
 from .app import handle_errors, index_app, notify, progress_bar
+from .check import CheckFormat, exit_code, output_files, print_report, write_outputs
 from .options import Format, FormatOption, ModelOption, config_from
 
 
@@ -142,7 +143,11 @@ def verify_cli(index: Path = typer.Argument(..., help="Index folder, or a name u
 @index_app.command("check")
 @handle_errors
 def check_cli(index: Path = typer.Argument(..., help="Index folder, or a name under indexes/."),
-              output_format: Format = FormatOption,
+              output_format: CheckFormat = typer.Option(CheckFormat.text, "--format", "-f", help="On stdout: text "
+                                                        "for people; json, junit, github or sarif as for "
+                                                        "`checker check`."),
+              outputs: list[str] = typer.Option([], "--output", "-o", metavar="FORMAT:FILE", help="Also write the "
+                                                "report in FORMAT to FILE (atomically); repeat for several."),
               model: str | None = ModelOption, engine: Engine = EngineOption,
               address: str | None = AddressOption, workers: int = WorkersOption) -> None:
     """Find agreeing and contradicting claims among the claims an index holds (nothing is re-embedded).
@@ -152,8 +157,8 @@ def check_cli(index: Path = typer.Argument(..., help="Index folder, or a name un
     Example: checker index check indexes/big --engine ray --address auto --workers 32 --format json
     """
     from ..api import check_index
-    from .check import exit_code
 
+    files = output_files(outputs)
     config = config_from(model=model)
     if engine is Engine.local:
         report = check_index(index, config=config, notify=notify)
@@ -162,14 +167,6 @@ def check_cli(index: Path = typer.Argument(..., help="Index folder, or a name un
 
         with RayJudge(address=address, workers=workers) as on_ray:
             report = check_index(index, config=config, notify=notify, run_judge=on_ray)
-    if output_format is Format.json:
-        from ..report.outputs import to_json
-
-        typer.echo(to_json(report), nl=False)
-    else:
-        from rich.console import Console
-
-        from .render import render_report
-
-        render_report(report, Console())
+    print_report(report, output_format)
+    write_outputs(report, files)
     raise typer.Exit(int(exit_code(report, config.fail_on)))
