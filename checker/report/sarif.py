@@ -3,7 +3,8 @@
 One result per contradiction (and per agreement, if asked), under a rule per relation and kind
 (``contradict/location``): its location is the claim of a report read in this run, its related locations both
 claims with who asserts them, and its fingerprint the finding's stable id, so a code-scanning alert follows a
-finding across runs and reorderings. Inputs that could not be read are the run's error notifications.
+finding across runs and reorderings. Inputs that could not be read are the run's error notifications, and make
+the run unsuccessful (``executionSuccessful: false``: some reports were not checked).
 """
 
 from __future__ import annotations
