@@ -5,6 +5,7 @@ ingest → clean → claims → embed → (index) → pairs → judge → report
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -109,6 +110,11 @@ def check_texts(texts, *, against: str | Path | None = None, config: Config | No
 
 
 def _check(corpus: Corpus, against: str | Path | None, session: _Session, tick: Progress | None) -> Report:
+    if against is not None:
+        index = Index.open(against)
+        index.require_model(session.embedder.model_id)
+        index.require_complete()
+        corpus = _beside_stored(corpus, index)
     corpus, new_claims = _split(corpus, tick)
     stored_claims: list[Claim] = []
     stored_vectors = None
@@ -116,9 +122,6 @@ def _check(corpus: Corpus, against: str | Path | None, session: _Session, tick: 
     stored_documents: list[Document] = []
     new_vectors = embed_with_progress(session.embedder.embed, [c.proposition for c in new_claims], tick)
     if against is not None:
-        index = Index.open(against)
-        index.require_model(session.embedder.model_id)
-        index.require_complete()
         # only the stored neighbours of the new claims take part: their k nearest in the whole index are
         # the k nearest among (neighbours ∪ new claims), so pairs are those of a full search at any index size
         rows, compared = index.neighbours(new_vectors, session.config.neighbours, {d.id for d in corpus.documents})
@@ -138,6 +141,38 @@ def _check(corpus: Corpus, against: str | Path | None, session: _Session, tick: 
                             run_judge=judge_with_progress(tick) if tick else None, story_of=story_of, links=links)
     return Report(corpus.documents, all_claims[len(stored_claims):], findings, corpus.skipped,
                   session.embedder.model_id, compared, warnings=corpus.notices, story_of=story_of)
+
+
+def _beside_stored(corpus: Corpus, index: Index) -> Corpus:
+    """``corpus`` with each report whose id a stored report with another text holds renamed ``ID#n`` (with a
+    notice), so that the two are compared rather than taken for one report; a report stored with the same text
+    keeps its id (it is the stored report, and is not compared with itself)."""
+    from .read.documents import Notice, content_id
+
+    stored = {d.id: content_id(d.text) for d in index.documents({d.id for d in corpus.documents})}
+    if not stored:
+        return corpus
+    taken = {d.id for d in corpus.documents}
+    documents, notices = [], list(corpus.notices)
+    for doc in corpus.documents:
+        if doc.id in stored and stored[doc.id] != content_id(doc.text):
+            digest = content_id(doc.text)
+            renamed = next(f"{doc.id}#{n}" for n in itertools.count(2) if _free(index, f"{doc.id}#{n}", digest, taken))
+            taken.add(renamed)
+            notices.append(Notice(doc.path, f"id {doc.id!r} is the id of a stored report with another text; read "
+                                            f"as {renamed!r}. Give each report its own id"))
+            doc = replace(doc, id=renamed)
+        documents.append(doc)
+    return replace(corpus, documents=documents, notices=notices)
+
+
+def _free(index: Index, name: str, digest: str, taken: set[str]) -> bool:
+    """Whether report id ``name`` is free for a text of ``digest``: not taken in this run, and not stored with
+    another text."""
+    from .read.documents import content_id
+
+    held = index.documents({name})
+    return name not in taken and (not held or content_id(held[0].text) == digest)
 
 
 def _stories(documents: list[Document], config: Config) -> tuple[dict[str, int] | None, dict[str, set[str]] | None]:
@@ -227,7 +262,7 @@ def build_index(paths: list[str | Path], index: str | Path, *, config: Config | 
     tell = notify or (lambda message: None)
     built = write_chunked(index, stream.documents(lambda s: tell(f"warning: skipped {s.path}: {s.reason}")),
                           session.embedder, add=add, index_type=session.config.index_type,
-                          on_wait=notify, wait=LOCK_WAIT if wait else 0,
+                          on_wait=notify, on_rename=tell, wait=LOCK_WAIT if wait else 0,
                           building=inputs.fingerprint, total=inputs.total_bytes, position=lambda: stream.bytes_read,
                           progress=(lambda done, total: report(INDEXING, done, total)) if report else None)
     for notice in stream.notices:
