@@ -227,3 +227,35 @@ def test_version_and_short_help_exit_0():
     assert result.exit_code == 0 and result.stdout.strip() == f"checker {__version__}"
     assert runner.invoke(app, ["-h"]).exit_code == 0
     assert runner.invoke(app, ["check", "-h"]).exit_code == 0 and runner.invoke(app, ["index", "-h"]).exit_code == 0
+
+
+def test_check_text_lays_arabic_out_only_when_asked_and_json_never(fake, tmp_path, monkeypatch):
+    from checker.report.display import visual
+
+    for name in ("CHECKER_BIDI", "VTE_VERSION", "KONSOLE_VERSION", "MLTERM"):
+        monkeypatch.delenv(name, raising=False)
+    reports = _contradicting_reports(tmp_path / "r")
+    claim = "ذكرت صحيفة الغد أن وزارة النقل نقلت الطائرة إلى مطار القاهرة الدولي أمس."
+    wide = {"COLUMNS": "200"}  # one line per claim, so the claim can be looked for whole
+    on = runner.invoke(app, ["check", str(reports), "--bidi", "on"], env=wide).stdout
+    off = runner.invoke(app, ["check", str(reports), "--bidi", "off"], env=wide).stdout
+    assert visual(claim) in on and claim not in on  # joined, and in display order
+    assert claim in off and not any(0xFE70 <= ord(ch) <= 0xFEFF for ch in off)  # logical order, as stored
+    # auto: the output here is not a terminal, so the text is written as stored; CHECKER_BIDI=on forces it
+    assert runner.invoke(app, ["check", str(reports)], env=wide).stdout == off
+    assert runner.invoke(app, ["check", str(reports)], env={**wide, "CHECKER_BIDI": "on"}).stdout == on
+    bad = runner.invoke(app, ["check", str(reports)], env={"CHECKER_BIDI": "sideways"})
+    assert bad.exit_code == ExitCode.USAGE and "CHECKER_BIDI='sideways'" in bad.stderr
+    as_json = [runner.invoke(app, ["check", str(reports), "--format", "json", *flag], env=env).stdout
+               for flag, env in (([], {}), (["--bidi", "on"], {}), ([], {"CHECKER_BIDI": "on"}))]
+    assert as_json[0] == as_json[1] == as_json[2] and claim in json.loads(as_json[0])["findings"][0]["a"]["text"] + \
+        json.loads(as_json[0])["findings"][0]["b"]["text"]
+
+
+def test_compare_text_follows_the_bidi_flag(fake):
+    from checker.report.display import visual
+
+    a, b = "نقلت الطائرة إلى مطار القاهرة", "نقلت الطائرة إلى مطار عمان"
+    on = runner.invoke(app, ["compare", a, b, "--bidi", "on"], env={"COLUMNS": "120"}).stdout
+    off = runner.invoke(app, ["compare", a, b, "--bidi", "off"], env={"COLUMNS": "120"}).stdout
+    assert visual(a) in on and a not in on and a in off

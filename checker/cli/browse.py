@@ -8,7 +8,7 @@ from pathlib import Path
 import typer
 
 from .app import app, handle_errors, notify, progress_bar
-from .options import ModelOption, config_from, local_config
+from .options import Bidi, BidiOption, ModelOption, config_from, local_config
 
 
 @app.command("browse")
@@ -20,6 +20,7 @@ def browse_cli(
     model: str | None = ModelOption,
     min_score: float | None = typer.Option(None, "--min-score", min=0.0, max=1.0,
                                            help="Hide findings scoring below this [default: 0.5]."),
+    bidi: Bidi | None = BidiOption,
 ) -> None:
     """Browse stories, who asserts what, and each finding, in an interactive terminal app.
 
@@ -27,7 +28,9 @@ def browse_cli(
     not a terminal, prints the same report as `checker check`.
     """
     from ..api import check, check_index
+    from ..report.display import bidi_mode, terminal_display
 
+    mode = bidi_mode(bidi.value if bidi else None)  # a bad CHECKER_BIDI fails before the model loads
     if not paths and index is None:
         raise typer.BadParameter("give report PATHS, or --index NAME to browse a stored index")
     config = config_from(model=model, min_score=min_score)
@@ -39,8 +42,10 @@ def browse_cli(
 
         from .render import render_report
 
-        render_report(report, Console(), config_file=local_config())
+        console = Console()
+        render_report(report, console, config_file=local_config(), display=terminal_display(console.is_terminal,
+                                                                                             mode))
         return
     from ..tui.app import BrowseApp
 
-    BrowseApp(report).run()
+    BrowseApp(report, terminal_display(True, mode)).run()

@@ -10,7 +10,7 @@ import typer
 
 from ..errors import ExitCode
 from .app import app, handle_errors, notify, progress_bar, say
-from .options import ModelOption, config_from, local_config, writable_output
+from .options import Bidi, BidiOption, ModelOption, config_from, local_config, writable_output
 
 
 class CheckFormat(str, Enum):
@@ -51,6 +51,7 @@ def check_cli(
     skip_unreadable: bool = typer.Option(False, "--skip-unreadable", help="Warn about reports that cannot be read "
                                          "(binary, corrupt, wrongly encoded, no claims) and check the rest, instead "
                                          "of exiting 3."),
+    bidi: Bidi | None = BidiOption,
 ) -> None:
     """Split reports into claims and report the claims that agree or contradict, with who said what.
 
@@ -62,6 +63,10 @@ def check_cli(
     if add and against is None:
         raise typer.BadParameter("--add needs --against INDEX (the index to store the new reports in)")
     config = config_from(model=model, min_score=min_score, fail_on=fail_on.value if fail_on else None)
+    if output_format.value == "text":  # a bad CHECKER_BIDI fails before the model loads
+        from ..report.display import bidi_mode
+
+        bidi_mode(bidi.value if bidi else None)
     known = None
     if baseline is not None:  # read before the model loads, so a missing baseline fails at once
         from ..report.ci import read_baseline
@@ -79,7 +84,7 @@ def check_cli(
         notify(f"baseline {baseline}: {result.known} known finding(s) hidden")
         for entry in result.gone:
             say("baseline entry no longer occurs: ", f"{entry['id']} {entry['reason']}")
-    _print(report, output_format)
+    _print(report, output_format, bidi.value if bidi else None)
     code = exit_code(report, config.fail_on)
     if report.skipped and not skip_unreadable:
         first = report.skipped[0]
@@ -99,15 +104,21 @@ def check_cli(
     raise typer.Exit(int(code))
 
 
-def _print(report, output_format: CheckFormat) -> None:
-    """The report on stdout in ``output_format``; the config file in use is named (in the header for text)."""
+def _print(report, output_format: CheckFormat, bidi: str | None = None) -> None:
+    """The report on stdout in ``output_format``; the config file in use is named (in the header for text).
+
+    ``bidi`` (auto, on, off) applies to text only: JSON, JUnit and GitHub output carry the text as stored.
+    """
     config_file = local_config()
     if output_format.value == "text":
         from rich.console import Console
 
+        from ..report.display import terminal_display
         from .render import render_report
 
-        render_report(report, Console(), config_file=config_file)
+        console = Console()
+        render_report(report, console, config_file=config_file,
+                      display=terminal_display(console.is_terminal, bidi))
         return
     if config_file:
         notify(f"config: {config_file}")

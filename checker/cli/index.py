@@ -10,7 +10,7 @@ from pathlib import Path
 import typer
 
 from .app import handle_errors, index_app, notify, progress_bar
-from .options import ModelOption, config_from
+from .options import Bidi, BidiOption, ModelOption, config_from
 
 IndexOption = typer.Option(..., "--index", "-i", help="Index folder, e.g. indexes/sample.")
 IndexTypeOption = typer.Option(None, "--index-type", help="Search structure: flat (exact), ivf (approximate, "
@@ -128,7 +128,8 @@ def verify_cli(index: Path = typer.Argument(..., help="Index folder, or a name u
 def check_cli(index: Path = typer.Argument(..., help="Index folder, or a name under indexes/."),
               output_format: str = typer.Option("text", "--format", "-f", help="text or json."),
               model: str | None = ModelOption, engine: Engine = EngineOption,
-              address: str | None = AddressOption, workers: int = WorkersOption) -> None:
+              address: str | None = AddressOption, workers: int = WorkersOption,
+              bidi: Bidi | None = BidiOption) -> None:
     """Find agreeing and contradicting claims among the claims an index holds (nothing is re-embedded).
 
     Exit codes as for `checker check`: 0 no contradiction, 1 contradictions found.
@@ -140,6 +141,10 @@ def check_cli(index: Path = typer.Argument(..., help="Index folder, or a name un
 
     if output_format not in ("text", "json"):
         raise typer.BadParameter(f"--format must be text or json (got {output_format!r})")
+    if output_format == "text":  # a bad CHECKER_BIDI fails before the claims are judged
+        from ..report.display import bidi_mode
+
+        bidi_mode(bidi.value if bidi else None)
     config = config_from(model=model)
     if engine is Engine.local:
         report = check_index(index, config=config, notify=notify)
@@ -153,7 +158,9 @@ def check_cli(index: Path = typer.Argument(..., help="Index folder, or a name un
     else:
         from rich.console import Console
 
+        from ..report.display import terminal_display
         from .render import render_report
 
-        render_report(report, Console())
+        console = Console()
+        render_report(report, console, display=terminal_display(console.is_terminal, bidi.value if bidi else None))
     raise typer.Exit(int(exit_code(report, config.fail_on)))
