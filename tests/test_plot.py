@@ -1,7 +1,7 @@
 import matplotlib
 import numpy as np
 
-from checker.report import display
+from checker.report import display, rtl
 from checker.report.display import AS_WRITTEN, LAID_OUT, matplotlib_shapes, visual
 from checker.report.plot import display_label, source_matrix
 
@@ -69,11 +69,11 @@ def test_plot_labels_draw_as_the_stored_text_reads(report):
     """Where matplotlib lays Arabic out (libraqm), a label is drawn exactly as the raw string is; where it does
     not, the label is the joined display form (and the raw string, drawn as is, would read wrong)."""
     names, shown = _labels(report)
-    assert any(display._RTL.search(n) for n in names)
+    assert any(rtl._RTL.search(n) for n in names)
     for name, label in zip(names, shown):
         if matplotlib_shapes():
             assert label == name and np.array_equal(_pixels(label), _pixels(name))
-            if display._RTL.search(name):  # laying it out again, as before, draws it reversed and unjoined
+            if rtl._RTL.search(name):  # laying it out again, as before, draws it reversed and unjoined
                 assert not np.array_equal(_pixels(visual(name)), _pixels(name))
         else:
             assert label == visual(name)
