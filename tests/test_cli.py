@@ -230,7 +230,7 @@ def test_version_and_short_help_exit_0():
 
 
 def test_check_text_lays_arabic_out_only_when_asked_and_json_never(fake, tmp_path, monkeypatch):
-    from checker.report.display import visual
+    from checker.text.display import visual
 
     for name in ("CHECKER_BIDI", "VTE_VERSION", "KONSOLE_VERSION", "MLTERM"):
         monkeypatch.delenv(name, raising=False)
@@ -253,9 +253,30 @@ def test_check_text_lays_arabic_out_only_when_asked_and_json_never(fake, tmp_pat
 
 
 def test_compare_text_follows_the_bidi_flag(fake):
-    from checker.report.display import visual
+    from checker.text.display import visual
 
     a, b = "نقلت الطائرة إلى مطار القاهرة", "نقلت الطائرة إلى مطار عمان"
     on = runner.invoke(app, ["compare", a, b, "--bidi", "on"], env={"COLUMNS": "120"}).stdout
     off = runner.invoke(app, ["compare", a, b, "--bidi", "off"], env={"COLUMNS": "120"}).stdout
     assert visual(a) in on and a not in on and a in off
+
+
+def test_messages_lay_arabic_out_as_the_report_does(monkeypatch):
+    import io
+
+    from rich.console import Console
+
+    from checker.cli.app import say
+    from checker.text.display import visual
+
+    def said(**console) -> str:
+        out = io.StringIO()
+        say("warning: ", "skipped تقرير.txt: [sic]", console=Console(file=out, width=200, **console))
+        return out.getvalue()
+
+    monkeypatch.delenv("VTE_VERSION", raising=False)
+    monkeypatch.setenv("CHECKER_BIDI", "auto")
+    assert "skipped تقرير.txt: [sic]" in said()  # not a terminal: as stored
+    assert visual("skipped تقرير.txt: [sic]") in said(force_terminal=True)
+    monkeypatch.setenv("CHECKER_BIDI", "sideways")  # reported by the command; a message still prints
+    assert "skipped تقرير.txt: [sic]" in said(force_terminal=True)

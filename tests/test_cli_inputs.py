@@ -303,7 +303,7 @@ def test_hostile_text_survives_every_format(fake, tmp_path_factory):
 def test_hostile_text_survives_the_browser_render_functions():
     from hypothesis import given, settings
 
-    from checker.report.display import AS_WRITTEN, LAID_OUT, BidiText, one_line
+    from checker.text.display import AS_WRITTEN, LAID_OUT, BidiText, one_line
 
     @settings(max_examples=100, deadline=None)
     @given(word=_hostile())

@@ -3,7 +3,7 @@
 import pytest
 
 from checker.errors import ConfigError
-from checker.report.display import AS_WRITTEN, LAID_OUT, bidi_mode, terminal_display
+from checker.text.display import AS_WRITTEN, LAID_OUT, bidi_mode, terminal_display
 
 
 def test_modes_and_terminals():

@@ -1,9 +1,9 @@
 import matplotlib
 import numpy as np
 
-from checker.report import display, rtl
-from checker.report.display import AS_WRITTEN, LAID_OUT, matplotlib_shapes, visual
 from checker.report.plot import display_label, source_matrix
+from checker.text import display, rtl
+from checker.text.display import AS_WRITTEN, LAID_OUT, matplotlib_shapes, visual
 
 matplotlib.use("Agg")
 

@@ -1,4 +1,4 @@
-"""Joined letters and display order (checker.report.rtl), the order checked against python-bidi's Rust engine."""
+"""Joined letters and display order (checker.text.rtl), the order checked against python-bidi's Rust engine."""
 
 import unicodedata
 
@@ -8,7 +8,7 @@ from rich.text import Text
 
 from checker.read.claims import split_claims
 from checker.read.ingest import read_paths
-from checker.report.rtl import AS_WRITTEN, LAID_OUT, BidiText, Display, join_letters, lay_out, visual, wrap
+from checker.text.rtl import AS_WRITTEN, LAID_OUT, BidiText, Display, join_letters, lay_out, visual, wrap
 
 REORDER_ONLY = Display(reorder=True)
 _BRACKETS = str.maketrans("()[]«»", "||||^^")

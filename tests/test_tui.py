@@ -5,7 +5,7 @@ import asyncio
 import pytest
 from textual.widgets import DataTable, Input, Static
 
-from checker.report.display import AS_WRITTEN, LAID_OUT, Display, visual
+from checker.text.display import AS_WRITTEN, LAID_OUT, Display, visual
 from checker.tui.app import BrowseApp, FindingScreen, StoryScreen
 from checker.tui.widgets import ClaimPane, Query
 

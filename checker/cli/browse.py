@@ -28,7 +28,7 @@ def browse_cli(
     not a terminal, prints the same report as `checker check`.
     """
     from ..api import check, check_index
-    from ..report.display import bidi_mode, terminal_display
+    from ..text.display import bidi_mode, terminal_display
 
     mode = bidi_mode(bidi.value if bidi else None)  # a bad CHECKER_BIDI fails before the model loads
     if not paths and index is None:

@@ -64,7 +64,7 @@ def check_cli(
         raise typer.BadParameter("--add needs --against INDEX (the index to store the new reports in)")
     config = config_from(model=model, min_score=min_score, fail_on=fail_on.value if fail_on else None)
     if output_format.value == "text":  # a bad CHECKER_BIDI fails before the model loads
-        from ..report.display import bidi_mode
+        from ..text.display import bidi_mode
 
         bidi_mode(bidi.value if bidi else None)
     known = None
@@ -113,7 +113,7 @@ def _print(report, output_format: CheckFormat, bidi: str | None = None) -> None:
     if output_format.value == "text":
         from rich.console import Console
 
-        from ..report.display import terminal_display
+        from ..text.display import terminal_display
         from .render import render_report
 
         console = Console()

@@ -35,7 +35,7 @@ def compare_cli(
     else:
         from rich.console import Console
 
-        from ..report.display import terminal_display
+        from ..text.display import terminal_display
         from .render import render_verdict
 
         console = Console()

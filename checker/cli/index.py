@@ -142,7 +142,7 @@ def check_cli(index: Path = typer.Argument(..., help="Index folder, or a name un
     if output_format not in ("text", "json"):
         raise typer.BadParameter(f"--format must be text or json (got {output_format!r})")
     if output_format == "text":  # a bad CHECKER_BIDI fails before the claims are judged
-        from ..report.display import bidi_mode
+        from ..text.display import bidi_mode
 
         bidi_mode(bidi.value if bidi else None)
     config = config_from(model=model)
@@ -158,7 +158,7 @@ def check_cli(index: Path = typer.Argument(..., help="Index folder, or a name un
     else:
         from rich.console import Console
 
-        from ..report.display import terminal_display
+        from ..text.display import terminal_display
         from .render import render_report
 
         console = Console()

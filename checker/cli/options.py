@@ -19,7 +19,7 @@ class Format(str, Enum):
 
 
 class Bidi(str, Enum):
-    """How Arabic is handed to the terminal (``checker.report.display``)."""
+    """How Arabic is handed to the terminal (``checker.text.display``)."""
 
     auto = "auto"
     on = "on"

@@ -1,7 +1,7 @@
 """Draw reports and verdicts with Rich. Renderers take the console they draw on.
 
 Report text (claims, sources, reasons, story labels) is handed to the terminal as
-:mod:`checker.report.display` says: joined and in display order where the terminal does neither, as written
+:mod:`checker.text.display` says: joined and in display order where the terminal does neither, as written
 where it does both, or when the output is a file or a pipe.
 """
 
@@ -15,9 +15,9 @@ from rich.text import Text
 
 from ..judge.verdict import Relation, Verdict
 from ..read.claims import Claim
-from ..report.display import AS_WRITTEN, BidiText, Display, lay_out, terminal_display
 from ..report.report import Finding, Report
 from ..report.style import STYLE, highlighted
+from ..text.display import AS_WRITTEN, BidiText, Display, lay_out, terminal_display
 
 
 def _shown(text: Text, display: Display) -> RenderableType:
@@ -38,7 +38,7 @@ def render_finding(finding: Finding, console: Console, *, display: Display | Non
     Args:
         finding: what to draw.
         console: where to draw it.
-        display: what to do to Arabic. Defaults to :func:`~checker.report.display.terminal_display` for
+        display: what to do to Arabic. Defaults to :func:`~checker.text.display.terminal_display` for
             ``console``.
     """
     display = terminal_display(console.is_terminal) if display is None else display
@@ -65,7 +65,7 @@ def render_report(report: Report, console: Console, *, config_file: str | None =
         config_file: a ``checker.toml`` the settings were read from, shown in the header so a setting
             picked up from the current folder is visible. Defaults to none.
         display: what to do to Arabic (joined letters, display order). Defaults to
-            :func:`~checker.report.display.terminal_display` for ``console``: ``CHECKER_BIDI``, else laid out on
+            :func:`~checker.text.display.terminal_display` for ``console``: ``CHECKER_BIDI``, else laid out on
             a terminal that does not do it itself, as written to a file or a pipe.
 
     Raises:

@@ -1,7 +1,7 @@
 """Plots of a :class:`~checker.report.Report` with matplotlib (imported when a plot is drawn).
 
 Each function takes the report and an optional ``ax`` to draw on, and returns the Axes.
-Arabic labels follow :mod:`checker.report.display`: as written where matplotlib joins and orders Arabic itself
+Arabic labels follow :mod:`checker.text.display`: as written where matplotlib joins and orders Arabic itself
 (libraqm, 3.11 on), joined and in display order where it does neither.
 """
 
@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Protocol
 import numpy as np
 
 from ..judge.verdict import Relation
-from .display import Display, plot_display, visual
+from ..text.display import Display, plot_display, visual
 
 if TYPE_CHECKING:  # what a plot reads of a report; not Report itself, which imports this module for its methods
     from collections.abc import Sequence
@@ -38,7 +38,7 @@ def display_label(text: str, width: int = 40, display: Display | None = None) ->
     Args:
         text: the label as stored.
         width: most characters kept (an ellipsis ends a cut label). Defaults to 40.
-        display: what to do to Arabic. Defaults to :func:`~checker.report.display.plot_display` (nothing where
+        display: what to do to Arabic. Defaults to :func:`~checker.text.display.plot_display` (nothing where
             matplotlib shapes Arabic itself; joined and reordered where it does not).
     """
     text = text if len(text) <= width else text[: width - 1] + "…"

@@ -20,8 +20,8 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input, Static
 
 from ..judge.stories import Story
-from ..report.display import BidiText, Display, one_line, terminal_display
 from ..report.report import Finding, Report
+from ..text.display import BidiText, Display, one_line, terminal_display
 from .widgets import LEGEND, RELATION_STYLE, RELATIONS, STANCE_CELL, ClaimPane, Query, cycle
 
 
@@ -231,7 +231,7 @@ class BrowseApp(App):
     Args:
         report: what to browse (from :func:`checker.check`, or any hand-made :class:`Report`).
         display: what to do to Arabic before the terminal draws it. Defaults to
-            :func:`~checker.report.display.terminal_display` (``CHECKER_BIDI``, else joined and reordered unless
+            :func:`~checker.text.display.terminal_display` (``CHECKER_BIDI``, else joined and reordered unless
             the terminal does it).
     """
 

@@ -11,8 +11,8 @@ from textual.widgets import Static
 from ..judge.stories import Stance, Story
 from ..judge.verdict import Relation
 from ..read.claims import Claim
-from ..report.display import BidiText
 from ..report.style import STYLE, highlighted
+from ..text.display import BidiText
 
 RELATION_STYLE = {r: STYLE[r] for r in (Relation.CONTRADICT, Relation.AGREE, Relation.UPDATE)}
 STANCE_CELL = {Stance.ASSERTS: ("A", "bold"), Stance.REPORTS: ("R", "cyan"), Stance.DENIES: ("D", "magenta"),

@@ -223,7 +223,7 @@ class BidiText:
 
     Args:
         text: what to draw (its styles, such as highlighted spans, follow their letters).
-        display: what to do to it (:func:`checker.report.display.terminal_display` says, for a terminal).
+        display: what to do to it (:func:`checker.text.display.terminal_display` says, for a terminal).
     """
 
     def __init__(self, text: Text | str, display: Display) -> None:
