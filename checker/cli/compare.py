@@ -27,6 +27,10 @@ def compare_cli(
     from ..api import compare
 
     config = config_from(model=model)
+    if output_format.value == "text":  # a bad CHECKER_BIDI fails before the model loads
+        from ..text.display import bidi_mode
+
+        bidi_mode(bidi.value if bidi else None)
     verdict = compare(a, b, config=config, notify=notify)
     if output_format.value == "json":
         data = asdict(verdict)

@@ -91,7 +91,10 @@ def _paragraph(text: Text, width: int | None, display: Display) -> list[Text]:
 
 
 def _levels(plain: str) -> tuple[int, list[dict]]:
-    """python-bidi's resolved levels (rules P2–I2 of UAX #9) of one paragraph, each character keeping its index."""
+    """python-bidi's resolved levels (rules P2–I2 of UAX #9) of one paragraph, each character keeping its index.
+
+    Its Python engine, rule by rule: the Rust one returns only the reordered string, which styles cannot follow.
+    """
     from bidi import algorithm as uax9
 
     storage = uax9.get_empty_storage()
