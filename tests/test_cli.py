@@ -244,6 +244,9 @@ def test_check_text_lays_arabic_out_only_when_asked_and_json_never(fake, tmp_pat
     assert runner.invoke(app, ["check", str(reports)], env={**wide, "CHECKER_BIDI": "on"}).stdout == on
     bad = runner.invoke(app, ["check", str(reports)], env={"CHECKER_BIDI": "sideways"})
     assert bad.exit_code == ExitCode.USAGE and "CHECKER_BIDI='sideways'" in bad.stderr
+    written = tmp_path / "report.txt"  # a file is laid out by whatever shows it: as stored, even with --bidi on
+    assert runner.invoke(app, ["check", str(reports), "--bidi", "on", "-o", f"text:{written}"], env=wide).stdout == on
+    assert claim in written.read_text("utf-8") and visual(claim) not in written.read_text("utf-8")
     as_json = [runner.invoke(app, ["check", str(reports), "--format", "json", *flag], env=env).stdout
                for flag, env in (([], {}), (["--bidi", "on"], {}), ([], {"CHECKER_BIDI": "on"}))]
     assert as_json[0] == as_json[1] == as_json[2] and claim in json.loads(as_json[0])["findings"][0]["a"]["text"] + \
