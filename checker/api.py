@@ -15,7 +15,7 @@ import numpy as np
 from .config import Config
 from .embed import Embedder, embedder_from_config
 from .errors import InputError, NoReportsError
-from .judge.corpus import calibration_for, judge_claims, pair_input_from_text, pair_scores
+from .judge.corpus import calibration_for, judge_claims, keep_token_states, pair_input_from_text, pair_scores
 from .judge.grouping import MAX_REPORTS, group_reports, report_similarity, story_links
 from .judge.rules import RuleJudge
 from .judge.verdict import Calibration, Verdict
@@ -116,6 +116,7 @@ def _check(corpus: Corpus, against: str | Path | None, session: _Session, tick: 
         index.require_complete()
         corpus = _beside_stored(corpus, index)
     corpus, new_claims = _split(corpus, tick)
+    keep_token_states(session.embedder)
     stored_claims: list[Claim] = []
     stored_vectors = None
     compared = 0
