@@ -151,8 +151,8 @@ def test_sample_corpus_findings_are_the_recorded_ones():
     and scores stay close to the record.
 
     Not byte-identical: the int8 encoder's results differ between machines (the record's machine and one with
-    AVX512-VNNI gave cosines ~0.005 apart, learned scores more; ``checker eval`` prints the CPU's vector features). A deliberate change of
-    judgement updates the record: ``.venv/bin/checker check examples/reports --format json >
+    AVX512-VNNI gave cosines ~0.005 apart, learned scores more; ``checker eval`` prints the CPU's vector features).
+    A deliberate change of judgement updates the record: ``.venv/bin/checker check examples/reports --format json >
     tests/data/sample_findings.json`` (and says so in the commit).
     """
     import json
