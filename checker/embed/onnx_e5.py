@@ -127,7 +127,8 @@ def _require_onnx() -> None:
         import onnx  # noqa: F401
         import onnxruntime  # noqa: F401
     except ImportError as exc:
-        raise ModelError(f"--model {INT8_NAME} needs onnx and onnxruntime: pip install 'checker[onnx]'") from exc
+        raise ModelError(f"--model {INT8_NAME} needs onnx and onnxruntime (dependencies of claim-consistency-checker): "
+                         "pip install onnx onnxruntime") from exc
 
 
 def mean_pool(tokens: np.ndarray, mask: np.ndarray) -> np.ndarray:
