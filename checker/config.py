@@ -15,8 +15,9 @@ DEFAULT_ENCODER = "e5-small-int8"  #: what ``Config.model`` names unless set: th
 
 
 def _cache_home() -> Path:
-    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
-    return Path(base) / "checker"
+    from .folders import user_cache_dir
+
+    return user_cache_dir()
 
 
 @dataclass(frozen=True)
@@ -29,8 +30,9 @@ class Config:
             ``checker.embed.ENCODERS`` (``e5-small-int8``, ``use-multilingual-int8``), any other model
             name, or a local folder. Defaults to ``e5-small-int8`` (multilingual-e5-small quantised to
             int8 ONNX: vectors within cosine 0.99 of fp32, ~3x faster, same judgement metrics).
-        cache_dir: where converted models live (outside the repository).
-            Defaults to ``$XDG_CACHE_HOME/checker`` or ``~/.cache/checker``.
+        cache_dir: where converted models (and the log of their export) live, outside the repository.
+            Defaults to the user cache folder: ``$XDG_CACHE_HOME/checker`` or ``~/.cache/checker`` on Linux,
+            ``~/Library/Caches/checker`` on macOS.
         neighbours: nearest neighbours fetched per claim when looking for candidate
             pairs. Higher finds more pairs and costs more judging. Defaults to 24.
         min_score: findings scoring below this are not reported. Defaults to 0.5.
