@@ -298,6 +298,19 @@ def test_config_from_the_current_folder_is_shown_in_the_header(fake, bracketed, 
     assert "config:" not in runner.invoke(app, ["check", str(bracketed)]).stdout
 
 
+def test_config_from_a_pyproject_above_is_shown_in_the_header_too(fake, bracketed, tmp_path, monkeypatch):
+    """``[tool.checker]`` in a pyproject.toml found above the current folder weakens nothing silently either."""
+    (tmp_path / ".git").mkdir()
+    (tmp_path / "pyproject.toml").write_text('[tool.checker]\nfail_on = "none"\n')
+    monkeypatch.chdir(bracketed)
+    result = runner.invoke(app, ["check", "."])
+    assert result.exit_code == ExitCode.OK
+    assert result.stdout.startswith("config: ../pyproject.toml [tool.checker]")
+    result = runner.invoke(app, ["check", ".", "--format", "json"])
+    assert json.loads(result.stdout)["config"] == "../pyproject.toml [tool.checker]"
+    assert "config: ../pyproject.toml [tool.checker]" in result.stderr
+
+
 # property: hostile text through check in every format, and through the browser's render functions
 
 HOSTILE = ["[", "]", "/", "\\", "[/url]", "[sic]", "[bold]", "[/]", "\x1b[31m", "\u202e", "\u2067", "\u200f",
