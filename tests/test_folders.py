@@ -111,3 +111,18 @@ def test_calibrate_writes_to_the_user_folder_or_to_output(fake, tmp_path, user_d
     assert result.exit_code == 3 and "mkdir -p" in result.stderr
     assert len(fake.calls) == 4  # two runs of two embeddings each: the third stopped before the model ran
     assert _package_digest() == before
+
+
+def test_train_writes_to_the_user_folder_or_to_output(fake, tmp_path, user_data):
+    before = _package_digest()
+    pairs = tmp_path / "pairs.csv"
+    _pairs_csv(pairs)
+    result = runner.invoke(app, ["train", "--train", str(pairs), "--dev", str(pairs)])
+    assert result.exit_code == 0, result.output
+    folder = scorer_folder(fake.model_id)
+    assert folder.parent == user_data / "scorer" and (folder / "card.json").is_file()
+    assert f"in {folder} (" in result.stdout
+    result = runner.invoke(app, ["train", "--train", str(pairs), "--dev", str(pairs), "--output", str(tmp_path / "s")])
+    assert result.exit_code == 0 and (tmp_path / "s" / "heads.npz").is_file()
+    assert PairScorer.for_model(fake.model_id, tmp_path / "s").card["model"] == fake.model_id
+    assert _package_digest() == before
