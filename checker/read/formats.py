@@ -116,9 +116,8 @@ def decode(data: bytes, path: str) -> str:
     match = from_bytes(data, cp_isolation=list(ENCODINGS)).best()
     if match is not None and match.encoding.startswith(("utf_16", "utf_32")):
         return str(match)
-    if _binary(data):
+    if utf8_error is None or _binary(data):  # (valid UTF-8 reaches here only when it looks binary)
         raise InputError(f"{path}: looks like a binary file, not text; remove it or convert it to UTF-8")
-    assert utf8_error is not None
     where = f"not valid UTF-8 ({utf8_error.reason} at byte {utf8_error.start})"
     if _corrupt_utf8(data):  # a one-byte encoding would "read" it, as gibberish
         raise InputError(f"{path}: {where}: UTF-8 text with a corrupt byte; fix that byte or re-save the file as UTF-8")
