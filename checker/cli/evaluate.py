@@ -90,16 +90,14 @@ def train_cli(train: list[Path] = typer.Option(..., "--train", help="Training pa
     if sibling:  # the same weights on the other numeric path (int8 / fp32): the card gives the dev figures of both
         from ..judge.train import path_figures
 
-        paths = path_figures(folder, dev,
-                             [embedder, embedder_from_config(config_from(model=sibling[0]), notify)])
+        paths = path_figures(folder, dev, [embedder, embedder_from_config(config_from(model=sibling[0]), notify)])
         for path, figures in paths.items():
             typer.echo(f"{path}: " + ", ".join(f"{name} {f['macro_f1_agree_disagree']:.4f}"
                                                for name, f in figures.items() if isinstance(f, dict)))
     if stories is not None and hold_out:
         from ..api import fit_decision
 
-        decision = fit_decision(stories, tuple(hold_out), folder, embedder=embedder,
-                                notify=notify)
+        decision = fit_decision(stories, tuple(hold_out), folder, embedder=embedder, notify=notify)
         typer.echo(f"decision on {', '.join(decision['fit_on'])}: flip {decision['flip']}, veto {decision['veto']}; "
                    f"contradictions recall/precision {decision['before']['contradiction_recall']}/"
                    f"{decision['before']['contradiction_precision']} -> {decision['after']['contradiction_recall']}/"
