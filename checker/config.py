@@ -1,4 +1,8 @@
-"""One frozen configuration, loaded flag > ``CHECKER_*`` environment > ``checker.toml`` > default."""
+"""One frozen configuration, loaded flag > ``CHECKER_*`` environment > config file > default.
+
+The config file is ``checker.toml`` or the ``[tool.checker]`` table of ``pyproject.toml``, in the current folder
+or the nearest folder above it (up to the repository's root), as ruff and pytest find theirs.
+"""
 
 from __future__ import annotations
 
@@ -15,8 +19,9 @@ DEFAULT_ENCODER = "e5-small-int8"  #: what ``Config.model`` names unless set: th
 
 
 def _cache_home() -> Path:
-    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
-    return Path(base) / "checker"
+    from .folders import user_cache_dir
+
+    return user_cache_dir()
 
 
 @dataclass(frozen=True)
@@ -29,8 +34,9 @@ class Config:
             ``checker.embed.ENCODERS`` (``e5-small-int8``, ``use-multilingual-int8``), any other model
             name, or a local folder. Defaults to ``e5-small-int8`` (multilingual-e5-small quantised to
             int8 ONNX: vectors within cosine 0.99 of fp32, ~3x faster, same judgement metrics).
-        cache_dir: where converted models live (outside the repository).
-            Defaults to ``$XDG_CACHE_HOME/checker`` or ``~/.cache/checker``.
+        cache_dir: where converted models (and the log of their export) live, outside the repository.
+            Defaults to the user cache folder: ``$XDG_CACHE_HOME/checker`` or ``~/.cache/checker`` on Linux,
+            ``~/Library/Caches/checker`` on macOS.
         neighbours: nearest neighbours fetched per claim when looking for candidate
             pairs. Higher finds more pairs and costs more judging. Defaults to 24.
         min_score: findings scoring below this are not reported. Defaults to 0.5.
@@ -90,13 +96,76 @@ def _coerce(name: str, value: Any, where: str) -> Any:
     return coerced
 
 
+CHECKER_TOML = "checker.toml"
+PYPROJECT = "pyproject.toml"
+
+
+def find_config(start: Path | None = None) -> Path | None:
+    """The config file that applies in ``start``, found as ruff and pytest find theirs.
+
+    From ``start`` upward, the first folder holding ``checker.toml`` (a ``[checker]`` table, or bare keys) or a
+    ``pyproject.toml`` with a ``[tool.checker]`` table wins; in one folder ``checker.toml`` comes first. The
+    search stops after a folder that holds ``.git`` (the repository's root), so a checkout never takes settings
+    from the folders above it.
+
+    Args:
+        start: the folder to search from. Defaults to the current directory.
+
+    Raises:
+        ConfigError: a ``pyproject.toml`` that mentions ``tool.checker`` is not valid TOML.
+    """
+    folder = Path(start if start is not None else Path.cwd()).absolute()
+    for here in (folder, *folder.parents):
+        if (here / CHECKER_TOML).is_file():
+            return here / CHECKER_TOML
+        pyproject = here / PYPROJECT
+        if pyproject.is_file() and _table(pyproject) is not None:
+            return pyproject
+        if (here / ".git").exists():  # a folder in a worktree or submodule has a .git file
+            return None
+    return None
+
+
+def config_label(path: Path | str) -> str:
+    """How output names a config file: the path, and ``[tool.checker]`` for a ``pyproject.toml``."""
+    return f"{path} [tool.checker]" if Path(path).name == PYPROJECT else str(path)
+
+
+def _table(path: Path) -> dict | None:
+    """checker's settings in ``path``: the ``[checker]`` table (or the whole file) of ``checker.toml``, the
+    ``[tool.checker]`` table of ``pyproject.toml`` (None when it has none).
+
+    Raises:
+        ConfigError: the file is not valid TOML (and, for ``pyproject.toml``, mentions ``tool.checker``) or the
+            table is not a table.
+    """
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read ({exc.strerror}); make it readable or remove it") from exc
+    ours = path.name != PYPROJECT
+    if not ours and b"checker" not in raw:
+        return None  # most pyproject.toml files are other tools': no need to parse them
+    try:
+        data = tomllib.loads(raw.decode("utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        if not ours and b"tool.checker" not in raw:
+            return None  # a broken file that holds no settings of ours is not ours to refuse
+        raise ConfigError(f"{path}: not valid TOML ({exc}); fix or remove the file") from exc
+    table = data.get("tool", {}).get("checker") if path.name == PYPROJECT else data.get("checker", data)
+    if table is not None and not isinstance(table, dict):
+        raise ConfigError(f"{config_label(path)}: must be a table of settings, e.g. min_score = 0.6")
+    return table
+
+
 def load_config(overrides: dict[str, Any] | None = None, *, cwd: Path | None = None,
                 env: dict[str, str] | None = None) -> Config:
-    """Build a :class:`Config` from ``checker.toml``, ``CHECKER_*`` variables and ``overrides``.
+    """Build a :class:`Config` from the config file, ``CHECKER_*`` variables and ``overrides``.
 
     Args:
         overrides: values from flags; ``None`` values are ignored.
-        cwd: folder searched for ``checker.toml``. Defaults to the current directory.
+        cwd: folder the config file is searched from (:func:`find_config`: ``checker.toml`` or
+            ``pyproject.toml`` with ``[tool.checker]``, here or above). Defaults to the current directory.
         env: environment mapping. Defaults to ``os.environ``.
 
     Raises:
@@ -104,18 +173,13 @@ def load_config(overrides: dict[str, Any] | None = None, *, cwd: Path | None = N
     """
     names = {f.name for f in fields(Config)}
     values: dict[str, Any] = {}
-    toml_path = (cwd or Path.cwd()) / "checker.toml"
-    if toml_path.is_file():
-        try:
-            data = tomllib.loads(toml_path.read_text(encoding="utf-8"))
-        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-            raise ConfigError(f"{toml_path}: not valid TOML ({exc}); fix or remove the file") from exc
-        table = data.get("checker", data)
-        for key, value in table.items():
+    if (path := find_config(cwd)) is not None:
+        where = config_label(path)
+        for key, value in (_table(path) or {}).items():
             key = key.replace("-", "_")
             if key not in names:
-                raise ConfigError(f"{toml_path}: unknown setting {key!r}; known: {', '.join(sorted(names))}")
-            values[key] = _coerce(key, value, str(toml_path))
+                raise ConfigError(f"{where}: unknown setting {key!r}; known: {', '.join(sorted(names))}")
+            values[key] = _coerce(key, value, where)
     env = os.environ if env is None else env
     for key in names:
         var = f"CHECKER_{key.upper()}"

@@ -82,6 +82,15 @@ def _plain_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
         monkeypatch.delenv(name, raising=False)
 
 
+@pytest.fixture(autouse=True)
+def user_data(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An empty user data folder per test: tests never read the machine's own calibration or scorers, nor write
+    there (``checker calibrate`` and ``checker train`` write to this folder)."""
+    folder = tmp_path_factory.mktemp("user-data")
+    monkeypatch.setenv("CHECKER_DATA_DIR", str(folder))
+    return folder
+
+
 @pytest.fixture
 def sample_dir() -> Path:
     return SAMPLE

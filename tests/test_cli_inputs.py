@@ -2,6 +2,7 @@
 the config file in use are checked and shown up front."""
 
 import json
+import random
 import xml.etree.ElementTree as ET
 
 import pytest
@@ -142,7 +143,7 @@ def with_unreadable(tmp_path):
     folder.mkdir()
     (folder / "a.txt").write_text(CALM, "utf-8")
     (folder / "binary.txt").write_bytes(b"\x00\x01\x02 not text \x00" * 50)
-    (folder / "latin.txt").write_bytes("Ceci est un texte français accentué, très mal encodé.".encode("latin-1"))
+    (folder / "garbled.txt").write_bytes(bytes(b | 0x80 for b in random.Random(0).randbytes(300)))  # no encoding
     (folder / "report.pdf.txt").write_bytes(PDF)
     return folder
 
@@ -151,7 +152,7 @@ def test_unreadable_new_report_exits_3_unless_skip_unreadable(fake, with_unreada
     result = runner.invoke(app, ["check", str(with_unreadable)])
     assert result.exit_code == ExitCode.ERROR
     assert "could not be read" in result.stderr and "--skip-unreadable" in result.stderr
-    assert "warning: skipped" in result.stdout and "binary.txt" in result.stdout and "latin.txt" in result.stdout
+    assert "warning: skipped" in result.stdout and "binary.txt" in result.stdout and "garbled.txt" in result.stdout
     result = runner.invoke(app, ["check", str(with_unreadable), "--skip-unreadable"])
     assert result.exit_code == ExitCode.OK and "warning: skipped" in result.stdout
 
@@ -188,7 +189,7 @@ def test_junit_counts_unreadable_reports_as_errors(fake, with_unreadable):
     suite = ET.fromstring(result.stdout)
     assert suite.get("errors") == "3" and suite.get("tests") == "4"
     errors = {case.get("name").rsplit("/", 1)[-1] for case in suite.iter("testcase") if case.find("error") is not None}
-    assert errors == {"binary.txt", "latin.txt", "report.pdf.txt"}
+    assert errors == {"binary.txt", "garbled.txt", "report.pdf.txt"}
     assert runner.invoke(app, ["check", str(with_unreadable), "--format", "junit"]).exit_code == ExitCode.ERROR
 
 
@@ -296,6 +297,19 @@ def test_config_from_the_current_folder_is_shown_in_the_header(fake, bracketed, 
     assert json.loads(result.stdout)["config"] == "./checker.toml" and "config: ./checker.toml" in result.stderr
     (tmp_path / "checker.toml").unlink()
     assert "config:" not in runner.invoke(app, ["check", str(bracketed)]).stdout
+
+
+def test_config_from_a_pyproject_above_is_shown_in_the_header_too(fake, bracketed, tmp_path, monkeypatch):
+    """``[tool.checker]`` in a pyproject.toml found above the current folder weakens nothing silently either."""
+    (tmp_path / ".git").mkdir()
+    (tmp_path / "pyproject.toml").write_text('[tool.checker]\nfail_on = "none"\n')
+    monkeypatch.chdir(bracketed)
+    result = runner.invoke(app, ["check", "."])
+    assert result.exit_code == ExitCode.OK
+    assert result.stdout.startswith("config: ../pyproject.toml [tool.checker]")
+    result = runner.invoke(app, ["check", ".", "--format", "json"])
+    assert json.loads(result.stdout)["config"] == "../pyproject.toml [tool.checker]"
+    assert "config: ../pyproject.toml [tool.checker]" in result.stderr
 
 
 # property: hostile text through check in every format, and through the browser's render functions

@@ -70,6 +70,51 @@ def tiny_e5(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, object]:
     return folder, XLMRobertaModel.from_pretrained(str(folder / "hf")).eval()
 
 
+def test_the_export_warns_into_a_log_not_the_terminal(tiny_e5, tmp_path, capfd) -> None:
+    """torch's tracer warnings and onnxruntime's logging.warning go to the log; the root logger is left as found."""
+    import logging
+
+    from checker.embed.onnx_e5 import export_log, export_onnx, quantise
+
+    folder, _ = tiny_e5
+    handlers = list(logging.getLogger().handlers)
+    log = tmp_path / "logs" / "export.log"
+    with export_log(log) as lines:
+        export_onnx(folder / "hf", tmp_path / "fp32.onnx", layers=(1,))
+        quantise(tmp_path / "fp32.onnx", tmp_path / "model.onnx")
+        logging.warning("advice from a library")
+    written = log.read_text(encoding="utf-8")
+    assert lines and all(line in written for line in lines)
+    assert "Warning" in written and "WARNING root: advice from a library" in written
+    assert "Warning" not in capfd.readouterr().err and logging.getLogger().handlers == handlers
+
+
+def test_int8_build_names_its_export_log(tmp_path, monkeypatch) -> None:
+    import warnings
+
+    from checker.embed import onnx_e5
+
+    source = tmp_path / "fp32"
+    source.mkdir()
+    (source / "tokenizer.json").write_text("{}")
+    (source / "model.safetensors").write_bytes(b"weights")
+
+    def export(src, out):
+        warnings.warn("Converting a tensor to a Python boolean might cause the trace to be incorrect", UserWarning,
+                      stacklevel=2)
+        out.write_bytes(b"onnx")
+
+    monkeypatch.setattr(onnx_e5, "default_model_dir", lambda cache_dir, notify=None: source)
+    monkeypatch.setattr(onnx_e5, "export_onnx", export)
+    monkeypatch.setattr(onnx_e5, "quantise", lambda src, out: out.write_bytes(b"int8"))
+    monkeypatch.setattr(onnx_e5, "_verify", lambda folder: 0.999)
+    said: list[str] = []
+    onnx_e5.int8_model_dir(tmp_path / "cache", said.append)
+    log = tmp_path / "cache" / "logs" / f"{INT8_DIR_NAME}.log"
+    assert "might cause the trace to be incorrect" in log.read_text(encoding="utf-8")
+    assert said[-1] == f"1 warning(s) of the export written to {log}; the model is verified next"
+
+
 def _torch_oracle(model, tokenizer_file: Path, texts: list[str]) -> np.ndarray:
     """Sentence vectors from torch, one text at a time (no padding involved)."""
     import torch

@@ -1,5 +1,6 @@
 import json
 import os
+import random
 from pathlib import Path
 
 import pytest
@@ -11,19 +12,49 @@ from checker.read.ingest import Document, Skipped, content_id, decode, iter_repo
 ARABIC = "ذكرت صحيفة محلية أن السفينة غرقت قرب الميناء صباح الاثنين.\nوقال مسؤول إن الطاقم نجا."
 
 
+FRENCH = "Le ministère a déclaré mercredi que le navire avait coulé près du port, à l'aube.\nL'équipage est sauf."
+
+
 @pytest.mark.parametrize("encoding,prefix", [
     ("utf-8", b""), ("utf-8", b"\xef\xbb\xbf"), ("utf-16-le", b"\xff\xfe"), ("utf-16-be", b"\xfe\xff"),
-    ("utf-16-le", b""), ("utf-16-be", b""), ("cp1256", b""),
+    ("utf-16-le", b""), ("utf-16-be", b""), ("cp1256", b""), ("iso8859-6", b""), ("utf-32", b""),
 ])
 def test_decode_detects_encodings(encoding, prefix):
     assert decode(prefix + ARABIC.encode(encoding), "x.txt") == ARABIC
 
 
+@pytest.mark.parametrize("text", [FRENCH, "Très bien, merci.", "Le café"])
+@pytest.mark.parametrize("encoding", ["latin-1", "cp1252", "utf-16"])
+def test_decode_reads_french_in_latin_encodings_even_short(text, encoding):
+    assert decode(text.encode(encoding), "fr.txt") == text  # short texts too (not read as Big5 or Cyrillic)
+
+
+def test_decode_reads_short_windows_1256_arabic():
+    assert decode("وقال مسؤول إن الطاقم نجا.".encode("cp1256"), "ar.txt") == "وقال مسؤول إن الطاقم نجا."
+
+
 def test_binary_and_invalid_files_name_the_file_and_fix():
     with pytest.raises(InputError, match=r"blob\.txt: looks like a binary file"):
         decode(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x01", "blob.txt")
-    with pytest.raises(InputError, match="re-save the file as UTF-8"):
-        decode(b"caf\xe9 au lait \xff\xfe\xfd", "latin.txt")
+    noise = bytes(b | 0x80 for b in random.Random(0).randbytes(200))  # no encoding reads it as text
+    with pytest.raises(InputError, match=r"noise\.txt: not valid UTF-8 .* no other encoding .*re-save the file as "
+                                         r"UTF-8"):
+        decode(noise, "noise.txt")
+    utf8 = ARABIC.encode()
+    slip = utf8[:20] + b"\xff" + utf8[21:]  # UTF-8 with one bad byte is not read as Windows-1252 gibberish
+    with pytest.raises(InputError, match=r"slip\.txt: not valid UTF-8 \(invalid start byte at byte 20\): UTF-8 text "
+                                         r"with a corrupt byte; fix that byte or re-save the file as UTF-8"):
+        decode(slip, "slip.txt")
+
+
+def test_cp1256_arabic_and_latin1_french_files_are_read(tmp_path):
+    (tmp_path / "ar.txt").write_bytes(("عنوان\n" + ARABIC).encode("cp1256"))
+    (tmp_path / "fr.txt").write_bytes(("Le navire\n" + FRENCH).encode("latin-1"))
+    (tmp_path / "fr.jsonl").write_bytes(json.dumps({"text": FRENCH}, ensure_ascii=False).encode("latin-1") + b"\n")
+    corpus = read_paths([tmp_path])
+    assert not corpus.skipped
+    assert {Path(d.path).name: d.text for d in corpus.documents} == {
+        "ar.txt": "عنوان\n" + ARABIC, "fr.txt": "Le navire\n" + FRENCH, "fr.jsonl:1": FRENCH}
 
 
 def test_txt_title_metadata_and_stable_id(tmp_path):
@@ -142,7 +173,7 @@ def test_jsonl_lines_are_decoded_one_by_one_and_utf16_is_read_whole(tmp_path, mo
     mixed = tmp_path / "mixed.jsonl"
     mixed.write_bytes(json.dumps({"text": ARABIC + " أ"}, ensure_ascii=False).encode() + b"\r\n"
                       + json.dumps({"text": ARABIC + " ب"}, ensure_ascii=False).encode("cp1256") + b"\n"
-                      + b'{"text": "caf\xe9 \xff\xfe au lait"}\n')
+                      + b'{"text": "' + bytes(b | 0x80 for b in random.Random(0).randbytes(120)) + b'"}\n')
     items = list(iter_reports([mixed]))
     assert [i.text[-1] for i in items[:2]] == ["أ", "ب"]
     assert items[2].path == f"{mixed}:3" and items[2].reason.startswith("line 3: not valid UTF-8")

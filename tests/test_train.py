@@ -27,18 +27,19 @@ def _pairs():
     return rows
 
 
-def test_an_encoder_without_token_vectors_gets_a_sentence_scorer_in_its_own_folder(tmp_path, monkeypatch,
+def test_an_encoder_without_token_vectors_gets_a_sentence_scorer_in_its_own_folder(tmp_path, user_data,
                                                                                   fake_sentence_embedder):
+    """The scorer goes to its own folder in the user data folder (not into the installed package), and is read
+    from there."""
     from checker.judge.train import SENTENCE_PARAMS, train_scorer
 
-    monkeypatch.setattr("checker.judge.scorer.SCORER_ROOT", tmp_path / "scorers")
     rows = _pairs()
     _write_pairs(tmp_path / "train.csv", rows[:50])
     _write_pairs(tmp_path / "dev.csv", rows[50:])
     params = {**SENTENCE_PARAMS, "hidden": 16, "epochs": 60, "seeds": 2, "lr": 3e-3}
     card = train_scorer(tmp_path / "train.csv", tmp_path / "dev.csv", fake_sentence_embedder, seed=7, params=params)
 
-    folder = tmp_path / "scorers" / "fake-bag-of-words-64-sentences"
+    folder = user_data / "scorer" / "fake-bag-of-words-64-sentences"
     assert (folder / "heads.npz").is_file() and not folder.with_name(folder.name + ".partial").exists()
     assert card["kind"] == "sentence" and card["heads"] == [7, 8] and card["model"] == fake_sentence_embedder.model_id
     assert card["params"] == params and len(card["data"]["dev"][0]["sha256"]) == 64

@@ -7,7 +7,7 @@ from pathlib import Path
 import typer
 
 from .app import app, handle_errors, notify
-from .options import FormatOption, ModelOption, config_from
+from .options import FormatOption, ModelOption, config_from, writable_output
 
 
 @app.command("calibrate")
@@ -15,11 +15,16 @@ from .options import FormatOption, ModelOption, config_from
 def calibrate_cli(pairs: Path = typer.Argument(..., help="CSV with s1,s2,stance (agree/disagree/other)."),
                   model: str | None = ModelOption,
                   write: bool = typer.Option(True, "--write/--dry-run",
-                                             help="Store the result in checker/data/calibration.json."),
+                                             help="Store the result (--dry-run only prints it)."),
+                  output: Path | None = typer.Option(None, "--output", "-o", help="Calibration file to write. "
+                                                     "Default: calibration.json in the user data folder "
+                                                     "(~/.local/share/checker on Linux, or $CHECKER_DATA_DIR), "
+                                                     "which checks read before the calibration shipped with "
+                                                     "checker."),
                   cross: bool = typer.Option(False, "--cross", help="PAIRS are translations across scripts "
                                              "(s1 Arabic, s2 English): measure the cross-script landmarks.")
                   ) -> None:
-    """Measure where unrelated and related pairs fall on the model's cosine scale.
+    """Measure where unrelated and related pairs fall on the model's cosine scale, and store the landmarks.
 
     Example: checker calibrate ../shared/data/ans/stance_train.csv
     Example: checker calibrate checker/data/parallel_ar_en.csv --cross
@@ -27,13 +32,15 @@ def calibrate_cli(pairs: Path = typer.Argument(..., help="CSV with s1,s2,stance 
     from ..embed import embedder_from_config
     from ..judge.calibrate import calibrate, calibrate_cross, file_sha256, read_pairs, store
 
+    if output is not None and write:
+        writable_output(output, "--output")
     embedder = embedder_from_config(config_from(model=model), notify)
     entry = (calibrate_cross if cross else calibrate)(read_pairs(pairs), embedder)
     entry.update(data=pairs.name, data_sha256=file_sha256(pairs))
     typer.echo(f"{embedder.model_id}{' (cross-script)' if cross else ''}: unrelated {entry['unrelated']:.4f}, "
                f"related {entry['related']:.4f} ({entry['pairs']} pairs)")
     if write:
-        store(embedder.model_id, entry, key="cross" if cross else None)
+        notify(f"stored in {store(embedder.model_id, entry, output, key='cross' if cross else None)}")
 
 
 @app.command("train")
@@ -49,10 +56,14 @@ def train_cli(train: list[Path] = typer.Option(..., "--train", help="Training pa
               rules: int = typer.Option(0, "--rules", help="How many pairs to make by rule from the training "
                                         "sentences (swapped figure/place/month/antonym, denial, frames)."),
               seed: int = typer.Option(0, "--seed", help="Random seed."),
+              output: Path | None = typer.Option(None, "--output", "-o", help="Folder to write the scorer to. "
+                                                 "Default: scorer/NAME in the user data folder "
+                                                 "(~/.local/share/checker on Linux, or $CHECKER_DATA_DIR), "
+                                                 "which checks read before the scorers shipped with checker."),
               model: str | None = ModelOption) -> None:
-    """Train the learned pair scorer for the model and store it in checker/data/scorer/NAME (reproducible: data
-    hashes, seeds and parameters are recorded in its card.json). Encoders with token vectors get attention heads,
-    others (use-multilingual-int8) a sentence-vector head. Several sources are weighted so none dominates.
+    """Train the learned pair scorer for the model and store it in the user data folder, scorer/NAME (reproducible:
+    data hashes, seeds and parameters are recorded in its card.json). Encoders with token vectors get attention
+    heads, others (use-multilingual-int8) a sentence-vector head. Several sources are weighted so none dominates.
 
     Example: checker train --train ../shared/data/ans/stance_train.csv --dev ../shared/data/ans/stance_dev.csv
     Example: checker train --train ../shared/data/ans/stance_train.csv --train ../shared/data/arnli/train.csv
@@ -64,9 +75,10 @@ def train_cli(train: list[Path] = typer.Option(..., "--train", help="Training pa
     from ..judge.train import train_scorer
 
     embedder = embedder_from_config(config_from(model=model), notify)
-    card = train_scorer(train, dev, embedder, seed=seed, log=notify, stories=stories, hold_out=tuple(hold_out),
-                        rules=rules)
-    typer.echo(f"{card['kind']} scorer for {card['model']} in {scorer_folder(embedder.model_id)} "
+    folder = output or scorer_folder(embedder.model_id)
+    card = train_scorer(train, dev, embedder, seed=seed, out=folder, log=notify, stories=stories,
+                        hold_out=tuple(hold_out), rules=rules)
+    typer.echo(f"{card['kind']} scorer for {card['model']} in {folder} "
                f"({card['train_seconds']:.0f} s)")
     for name, dev_metrics in (card.get("dev_sets") or {dev[0].name: card["dev"]}).items():
         typer.echo(f"dev {name}: accuracy {dev_metrics['accuracy']:.4f}, macro-F1 {dev_metrics['macro_f1']:.4f}, "
@@ -78,16 +90,14 @@ def train_cli(train: list[Path] = typer.Option(..., "--train", help="Training pa
     if sibling:  # the same weights on the other numeric path (int8 / fp32): the card gives the dev figures of both
         from ..judge.train import path_figures
 
-        paths = path_figures(scorer_folder(embedder.model_id), dev,
-                             [embedder, embedder_from_config(config_from(model=sibling[0]), notify)])
+        paths = path_figures(folder, dev, [embedder, embedder_from_config(config_from(model=sibling[0]), notify)])
         for path, figures in paths.items():
             typer.echo(f"{path}: " + ", ".join(f"{name} {f['macro_f1_agree_disagree']:.4f}"
                                                for name, f in figures.items() if isinstance(f, dict)))
     if stories is not None and hold_out:
         from ..api import fit_decision
 
-        decision = fit_decision(stories, tuple(hold_out), scorer_folder(embedder.model_id), embedder=embedder,
-                                notify=notify)
+        decision = fit_decision(stories, tuple(hold_out), folder, embedder=embedder, notify=notify)
         typer.echo(f"decision on {', '.join(decision['fit_on'])}: flip {decision['flip']}, veto {decision['veto']}; "
                    f"contradictions recall/precision {decision['before']['contradiction_recall']}/"
                    f"{decision['before']['contradiction_precision']} -> {decision['after']['contradiction_recall']}/"

@@ -37,7 +37,7 @@ class Engine(str, Enum):
 
 EngineOption = typer.Option(Engine.local, "--engine", help="Where claims are encoded (build, add) or candidate pairs "
                             "judged (check): local, or ray (a Ray cluster; "
-                            "pip install 'checker[ray]').")
+                            "pip install 'claim-consistency-checker[ray]').")
 AddressOption = typer.Option(None, "--address", help="Ray cluster address (ray://HOST:10001, or auto); without it "
                              "--engine ray starts a local Ray instance.")
 WorkersOption = typer.Option(2, "--workers", min=1, help="Ray workers, one CPU each.")

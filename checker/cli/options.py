@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import os
 from enum import Enum
 from pathlib import Path
 
 import typer
 
-from ..config import Config, load_config
+from ..config import Config, config_label, find_config, load_config
 from ..errors import InputError
 
 
@@ -39,14 +40,19 @@ FormatOption = typer.Option(Format.text, "--format", "-f", help="text for people
 
 
 def config_from(**flags: object) -> Config:
-    """Config with flag values on top of ``CHECKER_*`` variables, ``checker.toml`` and defaults."""
+    """Config with flag values on top of ``CHECKER_*`` variables, the config file and defaults."""
     return load_config({k: v for k, v in flags.items() if v is not None}, cwd=Path.cwd())
 
 
 def local_config() -> str | None:
-    """``./checker.toml`` when settings are read from a file in the current folder (shown in output headers,
-    so a setting an untrusted checkout slipped in is visible), else None."""
-    return "./checker.toml" if (Path.cwd() / "checker.toml").is_file() else None
+    """The config file settings are read from, relative to the current folder (``./checker.toml``,
+    ``../pyproject.toml [tool.checker]``), else None. Output headers show it, so a setting (``fail_on``,
+    ``min_score``) that an untrusted checkout slipped in is visible."""
+    path = find_config(Path.cwd())
+    if path is None:
+        return None
+    relative = os.path.relpath(path, Path.cwd())
+    return config_label(relative if relative.startswith("..") else f"./{relative}")
 
 
 def writable_output(path: Path, option: str) -> Path:

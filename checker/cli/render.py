@@ -62,8 +62,8 @@ def render_report(report: Report, console: Console, *, config_file: str | None =
     Args:
         report: what to draw.
         console: where to draw it.
-        config_file: a ``checker.toml`` the settings were read from, shown in the header so a setting
-            picked up from the current folder is visible. Defaults to none.
+        config_file: the config file the settings were read from, shown in the header so a setting
+            picked up from the current folder (or one above it) is visible. Defaults to none.
         display: what to do to Arabic (joined letters, display order). Defaults to
             :func:`~checker.text.display.terminal_display` for ``console``: ``CHECKER_BIDI``, else laid out on
             a terminal that does not do it itself, as written to a file or a pipe.

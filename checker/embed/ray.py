@@ -9,7 +9,7 @@ writes the same index as a local one.
 
 It holds one :class:`RaySession` (shared with :class:`checker.judge.ray.RayJudge`): Ray is started
 (or joined) on first use and released by ``close()`` or on leaving a ``with`` block. Ray is an optional extra
-(``pip install 'checker[ray]'``) and is imported only here.
+(``pip install 'claim-consistency-checker[ray]'``) and is imported only here.
 """
 
 from __future__ import annotations
@@ -170,5 +170,5 @@ def _import_ray():
         import ray
         import ray.util
     except ImportError as exc:
-        raise ModelError("--engine ray needs Ray: pip install 'checker[ray]'") from exc
+        raise ModelError("--engine ray needs Ray: pip install 'claim-consistency-checker[ray]'") from exc
     return ray

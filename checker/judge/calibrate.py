@@ -5,7 +5,8 @@ nothing across models. We measure two landmarks on a labelled pair file:
 ``unrelated``, the 95th percentile of cosines between randomly re-paired
 sentences (different events, almost surely), and ``related``, the median
 cosine of pairs labelled as being about the same event (agree or disagree).
-The result is stored per model id in ``checker/data/calibration.json``.
+The result is stored per model id in ``calibration.json`` in the user data folder (:mod:`checker.folders`),
+which readers consult before the calibration shipped with checker.
 """
 
 from __future__ import annotations
@@ -20,8 +21,9 @@ import numpy as np
 
 from ..embed.base import Embedder
 from ..errors import InputError
+from ..folders import PACKAGED, user_data_dir
+from .verdict import CALIBRATION_NAME, read_calibrations
 
-CALIBRATION_FILE = Path(__file__).parents[1] / "data" / "calibration.json"
 LABELS = {"agree": "agree", "entailment": "agree", "disagree": "disagree", "contradiction": "disagree",
           "other": "other", "neutral": "other", "unrelated": "other"}
 
@@ -118,13 +120,35 @@ def calibrate_cross(pairs: list[tuple[str, str, str]], embedder: Embedder) -> di
             "pairs": len(pairs)}
 
 
-def store(model_id: str, entry: dict, path: Path = CALIBRATION_FILE, key: str | None = None) -> None:
-    """Write ``entry`` for ``model_id`` (or under ``key`` inside its entry) into the calibration file (atomically)."""
-    data = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
+def calibration_file() -> Path:
+    """Where :func:`store` writes by default: ``calibration.json`` in the user data folder."""
+    return user_data_dir() / CALIBRATION_NAME
+
+
+def store(model_id: str, entry: dict, path: str | Path | None = None, key: str | None = None) -> Path:
+    """Write ``entry`` for ``model_id`` (or under ``key`` inside its entry) into a calibration file, atomically.
+
+    A model the file does not hold yet starts from its shipped entry, so storing only the cross-script
+    landmarks (``key="cross"``) keeps the shipped same-script ones, and the reverse.
+
+    Args:
+        model_id: the encoder's ``model_id``.
+        entry: the landmarks (:func:`calibrate` or :func:`calibrate_cross`).
+        path: the file to write. Defaults to :func:`calibration_file` (the user data folder; created if needed).
+        key: store ``entry`` under this key of the model's entry (``"cross"``) instead of replacing it.
+
+    Returns:
+        The file written.
+    """
+    path = Path(path) if path is not None else calibration_file()
+    data = read_calibrations(path)
+    current = data.get(model_id) or read_calibrations(PACKAGED / CALIBRATION_NAME).get(model_id, {})
     if key:
-        data.setdefault(model_id, {})[key] = entry
+        data[model_id] = {**current, key: entry}
     else:
-        data[model_id] = {**entry, **({"cross": data[model_id]["cross"]} if "cross" in data.get(model_id, {}) else {})}
-    tmp = path.with_suffix(".tmp")
+        data[model_id] = {**entry, **({"cross": current["cross"]} if "cross" in current else {})}
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".tmp")
     tmp.write_text(json.dumps(data, indent=1, sort_keys=True, ensure_ascii=False) + "\n", encoding="utf-8")
     tmp.replace(path)
+    return path

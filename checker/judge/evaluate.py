@@ -15,7 +15,7 @@ from ..embed.base import Embedder, TokenEncoder, encoder_info
 from ..errors import ModelError
 from .calibrate import read_pairs
 from .rules import Calibration, PairInput, RuleJudge
-from .scorer import LABELS, PairScorer, TokenPairScorer
+from .scorer import LABELS, PairScorer, TokenPairScorer, user_scorers
 
 
 def metrics(gold: list[str], predicted: list[str]) -> dict:
@@ -78,7 +78,8 @@ def evaluate(path: str | Path, embedder: Embedder, scorer: PairScorer | None = N
     """
     scorer = scorer or PairScorer.for_model(embedder.model_id)
     if scorer is None:
-        raise ModelError(f"no pair scorer trained for model {embedder.model_id!r} in checker/data/scorer; run "
+        raise ModelError(f"no pair scorer trained for model {embedder.model_id!r} (looked in {user_scorers()} and "
+                         "the scorers shipped with checker); run "
                          "`checker train --model NAME --train TRAIN.csv --dev DEV.csv` with that model first")
     if isinstance(scorer, TokenPairScorer) and not isinstance(embedder, TokenEncoder):
         raise ModelError(f"the pair scorer for {scorer.card.get('model')!r} reads token vectors, which "

@@ -19,9 +19,10 @@ weaker :class:`SentencePairScorer`: an MLP over :func:`pair_features` of the two
 claims' vectors.
 
 Both are trained by ``checker train`` (:mod:`checker.judge.train`, torch) and stored as plain
-float arrays, one folder per encoder under ``checker/data/scorer/`` (``heads.npz``
+float arrays, one folder per encoder under ``scorer/`` in the user data folder (``heads.npz``
 without pickle, plus ``card.json`` with the encoder's model id, the kind, data hashes,
-seeds, parameters and dev metrics). Inference here is numpy.
+seeds, parameters and dev metrics). Readers look there first, then at the scorers shipped
+in ``checker/data/scorer/``. Inference here is numpy.
 """
 
 from __future__ import annotations
@@ -35,10 +36,12 @@ import numpy as np
 
 from ..embed.base import DEFAULT_MODEL_ID, ENCODERS, INT8_MODEL_ID, Embedder, TokenEncoder
 from ..errors import ModelError
+from ..folders import PACKAGED, user_data_dir
 
 LABELS = ("agree", "disagree", "other")
-#: One scorer folder per encoder (``heads.npz`` + ``card.json``); :meth:`PairScorer.for_model` reads the cards.
-SCORER_ROOT = Path(__file__).parents[1] / "data" / "scorer"
+SCORERS = "scorer"  #: the folder of scorer folders, in the user data folder and in the package
+#: The scorers shipped with checker, one folder per encoder (``heads.npz`` + ``card.json``).
+SCORER_ROOT = PACKAGED / SCORERS
 HEAD_KEYS = ("ln_w", "ln_b", "f_w", "f_b", "g_w", "g_b", "h1_w", "h1_b", "h2_w", "h2_b")
 SENTENCE_KEYS = ("w1", "b1", "w2", "b2")
 
@@ -59,17 +62,22 @@ def _softmax(x: np.ndarray) -> np.ndarray:
     return e / e.sum(axis=-1, keepdims=True)
 
 
+def user_scorers() -> Path:
+    """The user's folder of scorer folders (``scorer/`` in the user data folder), where ``checker train`` writes."""
+    return user_data_dir() / SCORERS
+
+
 def scorer_folder(model_id: str, root: str | Path | None = None) -> Path:
     """Where ``checker train`` writes the scorer of ``model_id``: its ``--model`` name if it is a registered
     encoder (``multilingual-e5-small``, ``use-multilingual-int8``), else the id made filename-safe.
 
     Args:
         model_id: the encoder's ``model_id``.
-        root: the folder of scorer folders. Defaults to :data:`SCORER_ROOT`.
+        root: the folder of scorer folders. Defaults to :func:`user_scorers` (in the user data folder).
     """
     named = [e.name for e in ENCODERS.values() if e.model_id == model_id]
     slug = named[0] if named else re.sub(r"[^a-z0-9]+", "-", model_id.lower()).strip("-")[:80] or "model"
-    return Path(root if root is not None else SCORER_ROOT) / slug
+    return Path(root if root is not None else user_scorers()) / slug
 
 
 class AttentionHead:
@@ -186,17 +194,19 @@ class PairScorer:
 
         Args:
             model_id: the encoder's ``model_id``, matched against each card's ``model``.
-            folder: one scorer folder, or a folder of them. Defaults to :data:`SCORER_ROOT`.
+            folder: one scorer folder, or a folder of them. Defaults to the user's scorers
+                (:func:`user_scorers`), then the ones shipped with checker (:data:`SCORER_ROOT`).
         """
-        root = Path(folder) if folder is not None else SCORER_ROOT
-        cards = [root / "card.json"] if (root / "card.json").is_file() else sorted(
-            p / "card.json" for p in (root.iterdir() if root.is_dir() else [])
-            if not p.name.endswith((".partial", ".old")) and (p / "card.json").is_file())
-        trained_on = {path.parent: json.loads(path.read_text(encoding="utf-8")).get("model") for path in cards}
-        for wanted in (model_id, SAME_WEIGHTS.get(model_id)):
-            found = [path for path, model in trained_on.items() if wanted is not None and model == wanted]
-            if found:
-                return PairScorer.load(found[0])
+        roots = [Path(folder)] if folder is not None else [user_scorers(), SCORER_ROOT]
+        for root in roots:
+            cards = [root / "card.json"] if (root / "card.json").is_file() else sorted(
+                p / "card.json" for p in (root.iterdir() if root.is_dir() else [])
+                if not p.name.endswith((".partial", ".old")) and (p / "card.json").is_file())
+            trained_on = {path.parent: json.loads(path.read_text(encoding="utf-8")).get("model") for path in cards}
+            for wanted in (model_id, SAME_WEIGHTS.get(model_id)):
+                found = [path for path, model in trained_on.items() if wanted is not None and model == wanted]
+                if found:
+                    return PairScorer.load(found[0])
         return None
 
     def score_texts(self, pairs: list[tuple[str, str]], encoder: Embedder,

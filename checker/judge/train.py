@@ -10,7 +10,7 @@ sentence vectors (:class:`checker.judge.scorer.SentencePairScorer`). Both are sy
 two claims by construction, so a swapped pair would be the same example. Hyper-parameters are fixed
 (:data:`PARAMS`, :data:`SENTENCE_PARAMS`), head ``n`` is seeded with ``seed + n``, and
 dev is used for the Platt calibration only. The scorer goes to the encoder's own
-folder under ``checker/data/scorer/``; its card records the model, kind, data hashes,
+folder under ``scorer/`` in the user data folder; its card records the model, kind, data hashes,
 seeds, parameters and dev metrics. The numpy inference paths are checked against torch.
 """
 
@@ -284,8 +284,8 @@ def train_scorer(train_csv: str | Path | list[str | Path], dev_csv: str | Path |
         encoder: the encoder the heads read (the card records its ``model_id``): token heads when it is a
             :class:`~checker.embed.TokenEncoder`, sentence heads otherwise.
         seed: seeds torch, the shuffling and the rule-made pairs; head ``n`` uses ``seed + n``. Defaults to 0.
-        out: folder to write. Defaults to the encoder's folder under ``checker/data/scorer``
-            (:func:`~checker.judge.scorer.scorer_folder`).
+        out: folder to write. Defaults to the encoder's folder under ``scorer/`` in the user data folder
+            (:func:`~checker.judge.scorer.scorer_folder`), where readers look before the shipped scorers.
         params: hyper-parameters. Defaults to :data:`PARAMS` (token heads) or :data:`SENTENCE_PARAMS`.
         log: receives one line per epoch.
         stories: a report benchmark folder whose key pairs join the training (:func:`~.mix.story_examples`).
@@ -320,7 +320,7 @@ def train_scorer(train_csv: str | Path | list[str | Path], dev_csv: str | Path |
     out = Path(out) if out is not None else scorer_folder(encoder.model_id)
     tmp = out.with_name(out.name + ".partial")
     shutil.rmtree(tmp, ignore_errors=True)
-    tmp.mkdir(parents=True)
+    tmp.mkdir(parents=True)  # and the folders above it: the user data folder may not exist yet
     np.savez_compressed(tmp / "heads.npz", **arrays)
     (tmp / "card.json").write_text(json.dumps({"kind": kind, "platt": [1.0, 0.0], "heads": heads}))
     probas = dev_proba(PairScorer.load(tmp))

@@ -10,10 +10,13 @@ from enum import Enum
 from pathlib import Path
 from typing import Protocol
 
+from ..errors import ModelError
+from ..folders import data_roots
+
 # How sure a difference of each kind makes a contradiction, once the gate has passed.
 _STRENGTH = {"negation": 0.95, "location": 0.9, "number": 0.85, "date": 0.8, "antonym": 0.8, "actor": 0.75,
              "status": 0.85, "extent": 0.7}
-_CALIBRATION = Path(__file__).parents[1] / "data" / "calibration.json"
+CALIBRATION_NAME = "calibration.json"  #: in the user data folder (``checker calibrate``) and in the package
 
 
 class Relation(str, Enum):
@@ -123,9 +126,14 @@ class Calibration:
 
     @classmethod
     def for_model(cls, model_id: str) -> Calibration | None:
-        """The stored calibration of ``model_id``, if ``checker calibrate`` produced one."""
-        if _CALIBRATION.is_file():
-            entry = json.loads(_CALIBRATION.read_text(encoding="utf-8")).get(model_id)
+        """The stored calibration of ``model_id``: the user's (``checker calibrate``, in the user data folder)
+        if there is one, else the one shipped with checker, else None.
+
+        Raises:
+            ModelError: a calibration file is not valid JSON (named, with the fix).
+        """
+        for path in calibration_files():
+            entry = read_calibrations(path).get(model_id)
             if entry:
                 cross = entry.get("cross")
                 return cls(entry["unrelated"], entry["related"], "stored",
@@ -140,6 +148,25 @@ class Calibration:
             return cls(0.5, 0.8, "fallback")
         p95 = values[min(len(values) - 1, int(0.95 * len(values)))]
         return cls(p95, p95 + 0.5 * (1 - p95), "corpus")
+
+
+def calibration_files() -> list[Path]:
+    """The calibration files readers consult, in order: the user's, then the packaged one."""
+    return [root / CALIBRATION_NAME for root in data_roots()]
+
+
+def read_calibrations(path: Path) -> dict:
+    """The landmarks stored in ``path`` by model id (empty when there is no such file).
+
+    Raises:
+        ModelError: the file is not valid JSON (named, with the fix).
+    """
+    if not path.is_file():
+        return {}
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise ModelError(f"{path}: not valid JSON ({exc}); delete it or run `checker calibrate` again") from exc
 
 
 class Judge(Protocol):

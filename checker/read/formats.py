@@ -1,13 +1,16 @@
 """Bytes → text → documents, one file format at a time: plain text and Markdown, JSON, JSONL, HTML.
 
-Text is decoded as UTF-8 (with or without BOM), UTF-16, or Windows-1256; binary files are refused with the
-reason, and documents checker cannot read (PDF, images, office files, archives) are told by their first bytes,
-whatever their name, and refused naming the tool that turns them into text. JSONL streams line by line when its
-bytes can be split at newlines.
+Text is decoded as UTF-8 (with or without BOM) or, failing that, in the encoding charset-normalizer finds among
+those of the languages checker reads (:data:`ENCODINGS`: UTF-16/32, Windows-1256 and ISO-8859-6 Arabic,
+Windows-1252 and Latin-1/9 French or English); binary files, UTF-8 with corrupt bytes and bytes no encoding reads
+as text are refused with the reason, and documents checker cannot read (PDF, images, office files, archives) are
+told by their first bytes, whatever their name, and refused naming the tool that turns them into text. JSONL
+streams line by line when its bytes can be split at newlines.
 """
 
 from __future__ import annotations
 
+import codecs
 import json
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -16,7 +19,12 @@ from typing import BinaryIO
 from ..errors import InputError
 from .documents import Document, Skipped, _document
 
-MAX_BYTES = 200 * 1024 * 1024  #: per file read whole; JSONL in UTF-8 or Windows-1256 streams with no limit
+MAX_BYTES = 200 * 1024 * 1024  #: per file read whole; JSONL in UTF-8 or a one-byte encoding streams with no limit
+#: What bytes that are not UTF-8 may be, for the languages checker reads (Arabic, English, French); charset-normalizer
+#: picks the one whose text reads least like noise and most like a language. Limiting the candidates keeps a short
+#: French line from being read as Chinese (Big5) or a short Arabic one as Russian (Windows-1251).
+ENCODINGS = ("utf_16", "utf_16_le", "utf_16_be", "utf_32", "utf_32_le", "utf_32_be",
+             "cp1256", "iso8859_6", "cp1252", "latin_1", "iso8859_15")
 
 
 _HEAD = 64 * 1024  #: bytes sniffed to tell whether a JSONL file can be split at newline bytes
@@ -73,54 +81,50 @@ def refuse_unsupported(head: bytes, path: Path | str) -> None:
                          "it from the inputs (checker reads .txt .md .json .jsonl .html)")
 
 
+_CONTROL = bytes(b for b in range(32) if not 9 <= b <= 13)
+
+
 def _control_share(data: bytes) -> float:
-    """Share of bytes that are control characters other than tab, newline and carriage return."""
-    return sum(1 for b in data if b < 9 or 13 < b < 32) / max(1, len(data))
+    """Share of bytes that are control characters other than tab, newline, form feed and carriage return."""
+    return (len(data) - len(data.translate(None, _CONTROL))) / max(1, len(data))
 
 
-def _utf16_without_bom(data: bytes) -> str | None:
-    """UTF-16 without a BOM puts a high byte (NUL for Latin, 0x06 for Arabic) at every other position."""
-    if len(data) < 4 or len(data) % 2:
-        return None
-    even, odd = _control_share(data[0::2]), _control_share(data[1::2])
-    if odd > 0.3 and even < 0.05:
-        return "utf-16-le"
-    if even > 0.3 and odd < 0.05:
-        return "utf-16-be"
-    return None
+def _binary(data: bytes) -> bool:
+    """NUL bytes or many control characters: binary, or UTF-16/32 (which charset-normalizer tells apart)."""
+    return b"\x00" in data or _control_share(data) > 0.1
 
 
 def decode(data: bytes, path: str) -> str:
-    """Decode report bytes, detecting UTF-8 (±BOM), UTF-16 (±BOM) and Windows-1256.
+    """Decode report bytes: UTF-8 (with or without BOM) as it is, anything else in the encoding charset-normalizer
+    finds among :data:`ENCODINGS` (UTF-16/32 with or without BOM, Windows-1256 or ISO-8859-6 Arabic, Windows-1252
+    or Latin-1 French).
 
     Raises:
-        InputError: for binary data or text in no supported encoding.
+        InputError: binary data, UTF-8 with corrupt bytes, or bytes that no encoding reads as text; the message
+            names the file and the fix.
     """
-    if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8", errors="strict")
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16")
-    if encoding := _utf16_without_bom(data):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            pass
-    if b"\x00" in data or _control_share(data) > 0.1:
-        raise InputError(f"{path}: looks like a binary file, not text; remove it or convert it to UTF-8")
+    utf8_error: UnicodeDecodeError | None = None
     try:
-        return data.decode("utf-8")
+        text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         utf8_error = exc
-    try:
-        text = data.decode("cp1256")
-    except UnicodeDecodeError:
-        text = ""
-    if text and sum("\u0600" <= c <= "\u06ff" for c in text) >= 0.2 * sum(c.isalpha() for c in text):
-        return text
-    raise InputError(
-        f"{path}: not valid UTF-8 ({utf8_error.reason} at byte {utf8_error.start}) and not "
-        "Windows-1256 Arabic; re-save the file as UTF-8"
-    )
+    else:
+        if not _binary(data):
+            return text.removeprefix("\ufeff")
+    from charset_normalizer import from_bytes
+
+    match = from_bytes(data, cp_isolation=list(ENCODINGS)).best()
+    if match is not None and match.encoding.startswith(("utf_16", "utf_32")):
+        return str(match)
+    if utf8_error is None or _binary(data):  # (valid UTF-8 reaches here only when it looks binary)
+        raise InputError(f"{path}: looks like a binary file, not text; remove it or convert it to UTF-8")
+    where = f"not valid UTF-8 ({utf8_error.reason} at byte {utf8_error.start})"
+    if _corrupt_utf8(data):  # a one-byte encoding would "read" it, as gibberish
+        raise InputError(f"{path}: {where}: UTF-8 text with a corrupt byte; fix that byte or re-save the file as UTF-8")
+    if match is None:
+        raise InputError(f"{path}: {where}, and no other encoding of Arabic, English or French text reads it "
+                         "(it may be binary); re-save the file as UTF-8")
+    return str(match)
 
 
 def _record(item: object, where: str) -> Document | Skipped:
@@ -225,15 +229,16 @@ def _line_safe(head: bytes) -> bool:
     not ending its lines with a bare carriage return (old Mac style; read whole, where CR becomes a newline)."""
     if b"\r" in head and b"\n" not in head:
         return False
-    if head.startswith(b"\xef\xbb\xbf"):
+    if head.startswith(codecs.BOM_UTF8):
         return True
-    if head.startswith((b"\xff\xfe", b"\xfe\xff")) or _utf16_without_bom(head[:len(head) // 2 * 2]):
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return False
-    return b"\x00" not in head and _control_share(head) <= 0.1
+    return not _binary(head)  # UTF-16 without a BOM has a NUL (Latin) or 0x06 (Arabic) in every other byte
 
 
 def _jsonl_lines(path: Path, handle: BinaryIO) -> Iterator[tuple[Document | Skipped, int]]:
-    """The records of a JSONL file read line by line, each line decoded on its own (UTF-8, else Windows-1256)."""
+    """The records of a JSONL file read line by line, each line decoded on its own (UTF-8, else as :func:`decode`
+    finds it)."""
     offset = 0
     for number, raw in enumerate(handle, 1):
         offset += len(raw)

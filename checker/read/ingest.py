@@ -2,10 +2,10 @@
 
 Formats: ``.txt``/``.md`` (first non-empty line is the title), ``.jsonl``/``.json``
 (records with ``text`` and optional ``id``, ``title``, ``source``, ``date``,
-``url``), ``.html``/``.htm`` (main text extracted with trafilatura). Encodings
-UTF-8 (with or without BOM), UTF-16 (with or without BOM) and Windows-1256 are
-detected. A file that cannot be read is reported as :class:`Skipped` with the
-reason and the fix; the rest of the batch still runs.
+``url``), ``.html``/``.htm`` (main text extracted with trafilatura). UTF-8 (with or
+without BOM) is read as it is; other encodings (UTF-16/32, Windows-1256, Latin-1, …) are
+detected with charset-normalizer (:func:`~checker.read.formats.decode`). A file that cannot be
+read is reported as :class:`Skipped` with the reason and the fix; the rest of the batch still runs.
 
 The records are in :mod:`~checker.read.documents`, the formats in :mod:`~checker.read.formats`;
 this module walks paths and streams what they hold. :func:`read_paths` returns lists; :func:`iter_reports`
@@ -183,7 +183,7 @@ def iter_reports(paths: Iterable[str | Path], *, unique: bool = True) -> ReportS
 
     The streaming form of :func:`read_paths`: files are opened one at a time as the iteration
     reaches them, and JSONL files are read line by line, each line decoded on its own (UTF-8, or
-    Windows-1256 where a line is not UTF-8), with no size limit. A UTF-16 JSONL file is decoded
+    the encoding detected for that line where it is not UTF-8), with no size limit. A UTF-16 JSONL file is decoded
     whole (a newline byte can be half of a UTF-16 character), as are the single-report formats and
     ``.json`` lists, up to 200 MB a file.
 
