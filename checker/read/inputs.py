@@ -78,8 +78,8 @@ def _kind(n: int, item: Any) -> str:
         return DOCUMENT
     if isinstance(item, os.PathLike):
         return PATH
-    if item is None or (isinstance(item, float) and item != item):  # a missing cell: an empty text, skipped
-        return TEXT
+    if item is None or (isinstance(item, float) and item != item) or (isinstance(item, str) and not item.strip()):
+        return TEXT  # a missing cell or a blank string: an empty text, skipped with its position
     if not isinstance(item, str):
         raise InputError(f"reports: item {n} is a {type(item).__name__}; pass paths, texts or Documents")
     if _exists(item):
