@@ -10,6 +10,8 @@ from enum import Enum
 from pathlib import Path
 from typing import Protocol
 
+from .views import verdict_html, verdict_repr
+
 # How sure a difference of each kind makes a contradiction, once the gate has passed.
 _STRENGTH = {"negation": 0.95, "location": 0.9, "number": 0.85, "date": 0.8, "antonym": 0.8, "actor": 0.75,
              "status": 0.85, "extent": 0.7}
@@ -65,6 +67,12 @@ class Verdict:
     similarity: float
     differences: tuple[Difference, ...] = field(default_factory=tuple)
     pair_score: float | None = None
+
+    def __repr__(self) -> str:
+        return verdict_repr(self)
+
+    def _repr_html_(self) -> str:
+        return verdict_html(self)
 
 
 @dataclass(frozen=True)
