@@ -42,10 +42,11 @@ VECTOR_CACHE = 20_000  #: claim vectors a :class:`Checker` keeps by text (about 
 class Checker:
     """A checker with its encoder loaded: make one per notebook or service and call it as often as needed.
 
-    The model loads on first use (or at :meth:`load`) and stays loaded; the stored calibration and the learned pair
-    scorer are read once; claim vectors are kept by text, so a report checked again is not embedded again. The
-    module-level :func:`check`, :func:`compare`, … call a default Checker for their ``config``. One Checker may
-    serve several threads (its vector cache is locked; judging holds no shared state).
+    The model loads on first use (or at :meth:`load`) and stays loaded; the stored calibration is read once (the
+    learned pair scorer's weights are cached per process by :mod:`checker.judge.scorer`); claim vectors are kept by
+    text, so a report checked again is not embedded again. The module-level :func:`check`, :func:`compare`, … call
+    a default Checker for their ``config``. Threads may share one Checker: its vector cache is locked, and each
+    call judges with its own judge.
 
     Args:
         model: a model name or folder (as ``Config.model``). Defaults to ``config.model``.

@@ -97,3 +97,25 @@ def test_module_functions_share_a_default_checker_per_config(loads):
     mine = FakeEmbedder()
     assert checker.check(SAMPLE, embedder=mine).findings and mine.calls and _ids(report)
     assert Checker("some-model").config.model == "some-model"
+
+
+def test_threads_may_share_a_checker(fake_embedder):
+    from concurrent.futures import ThreadPoolExecutor
+
+    ck = Checker(embedder=fake_embedder, vector_cache=50)  # smaller than the sample's claims: entries come and go
+    alone = _ids(Checker(embedder=FakeEmbedder()).check(SAMPLE))
+    with ThreadPoolExecutor(4) as pool:
+        results = list(pool.map(lambda _: _ids(ck.check(SAMPLE)), range(8)))
+    assert results == [alone] * 8 and len(ck._vectors) == 50
+
+
+@pytest.mark.model
+def test_the_real_model_checks_texts_and_frames_and_compares_many():
+    ck = Checker()
+    by_path = ck.check(SAMPLE)
+    assert any("رامشتاين" in f.reason for f in by_path.contradictions)
+    texts = ck.check([d.text for d in read_paths([SAMPLE]).documents])
+    assert _ids(texts) == _ids(by_path)  # the same claims, their vectors from the cache
+    frame = ck.compare_many([("The ferry sank off Suakin on Friday.", "The ferry sank off Suakin on Thursday."),
+                             ("Three people died in the fire.", "The fire killed seven people.")])
+    assert list(frame["relation"]) == ["contradict", "contradict"] and list(frame["kind"]) == ["date", "number"]
