@@ -22,20 +22,20 @@ from .judge.grouping import report_stories
 from .judge.rules import RuleJudge
 from .judge.verdict import Calibration, Verdict
 from .progress import INDEXING, Progress, embed_with_progress, judge_with_progress, resolve
-from .read.claims import SPLITTING, Claim, split_corpus, unify_sources
+from .read.claims import Claim, split_corpus, unify_sources
 from .read.dates import report_dates
-from .read.ingest import Corpus, Document, iter_reports, read_paths, scan
+from .read.ingest import Corpus, Document, iter_reports, scan
 from .read.inputs import read_inputs, require_documents, sentence_pairs
 from .report.report import Report
 from .store.build import write_chunked
 from .store.index import Index
 from .store.manifest import LOCK_WAIT
 
-__all__ = ["SPLITTING", "Checker", "build_index", "check", "check_index", "check_texts", "compare", "compare_many",
-           "evaluate_reports", "read_paths"]
+__all__ = ["Checker", "build_index", "check", "check_index", "check_texts", "compare", "compare_many",
+           "default_checker", "evaluate_reports"]
 
 Notify = Callable[[str], None]
-EMBEDDING = "embedding claims"  #: :meth:`Checker.check`'s second progress stage (after ``SPLITTING``), in claims
+EMBEDDING = "embedding claims"  #: :meth:`Checker.check`'s progress stage after splitting reports, in claims
 VECTOR_CACHE = 20_000  #: claim vectors a :class:`Checker` keeps by text (about 1.5 KB each for the default model)
 
 
