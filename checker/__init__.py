@@ -15,8 +15,7 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 from ._compat import install as _install_old_paths
-
-__version__ = "0.1.0"
+from ._version import __version__ as __version__
 
 #: public name → the module that defines it
 _PUBLIC = {

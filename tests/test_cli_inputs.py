@@ -156,9 +156,26 @@ def test_unreadable_new_report_exits_3_unless_skip_unreadable(fake, with_unreada
     assert result.exit_code == ExitCode.OK and "warning: skipped" in result.stdout
 
 
+def test_pdfs_images_and_office_files_are_refused_by_their_bytes_and_counted_as_skipped(fake, tmp_path):
+    (tmp_path / "a.txt").write_text(CALM, "utf-8")
+    (tmp_path / "scan.pdf").write_bytes(PDF)  # in a folder: listed so that it is refused, not passed over
+    (tmp_path / "photo.txt").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)))  # a misleading name
+    (tmp_path / "notes.docx").write_bytes(b"PK\x03\x04" + b"\x14\x00" * 40)
+    (tmp_path / "style.css").write_text("body {}", "utf-8")  # other files beside reports are still passed over
+    result = runner.invoke(app, ["check", str(tmp_path), "--format", "json"])
+    assert result.exit_code == ExitCode.ERROR and "--skip-unreadable" in result.stderr
+    reasons = {s["path"].rsplit("/", 1)[-1]: s["reason"] for s in json.loads(result.stdout)["skipped"]}
+    assert set(reasons) == {"scan.pdf", "photo.txt", "notes.docx"}
+    assert "a PDF file" in reasons["scan.pdf"] and "pdftotext" in reasons["scan.pdf"]
+    assert "a PNG image" in reasons["photo.txt"] and "OCR" in reasons["photo.txt"]
+    assert "a Word document" in reasons["notes.docx"] and "--convert-to txt" in reasons["notes.docx"]
+    result = runner.invoke(app, ["check", str(tmp_path / "scan.pdf"), str(tmp_path / "a.txt"), "--skip-unreadable"])
+    assert result.exit_code == ExitCode.OK and "scan.pdf: a PDF file" in result.stdout
+
+
 def test_a_report_that_reads_as_no_claims_is_skipped(fake, tmp_path):
     (tmp_path / "a.txt").write_text(CALM, "utf-8")
-    (tmp_path / "scan.txt").write_text("%PDF-1.4\nxref 0 12\ntrailer 44\n%%EOF\n", "utf-8")  # a PDF read as text
+    (tmp_path / "scan.txt").write_text("xref 0 12\ntrailer 44\n%%EOF\n", "utf-8")  # the tail of a PDF, as text
     result = runner.invoke(app, ["check", str(tmp_path), "--format", "json"])
     assert result.exit_code == ExitCode.ERROR
     assert [s["path"].rsplit("/", 1)[-1] for s in json.loads(result.stdout)["skipped"]] == ["scan.txt"]

@@ -11,7 +11,7 @@ from .conftest import ROOT
 
 PACKAGE = ROOT / "checker"
 # Each stage may import from its own rank and below, never above (STYLE.md, rule 13).
-RANK = {"text": 0, "config": 0, "errors": 0, "progress": 0, "_compat": 0,
+RANK = {"text": 0, "config": 0, "errors": 0, "progress": 0, "_compat": 0, "_version": 0,
         "read": 1, "embed": 2, "store": 3, "judge": 4, "report": 5, "api": 6, "tui": 7, "cli": 8}
 
 

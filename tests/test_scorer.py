@@ -87,7 +87,7 @@ def test_train_writes_a_scorer_that_learns_a_swapped_word(tmp_path, fake_embedde
     card = train_scorer(tmp_path / "train.csv", tmp_path / "dev.csv", fake_embedder, out=tmp_path / "scorer",
                         params=params)
     assert card["model"] == fake_embedder.model_id and card["heads"] == [0, 1]
-    assert len(card["data"]["train"]["sha256"]) == 64 and card["data"]["train"]["pairs"] == 40
+    assert len(card["data"]["train"][0]["sha256"]) == 64 and card["data"]["sources"] == {"ans": 40}
     assert not (tmp_path / "scorer.partial").exists()
     scorer = PairScorer.for_model(fake_embedder.model_id, tmp_path / "scorer")
     proba = scorer.score_texts([("corn prices rise sharply", "corn prices fall sharply"),

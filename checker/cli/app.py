@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import inspect
 import os
 import sys
 from collections.abc import Callable, Iterator
@@ -126,6 +127,27 @@ def amount_column() -> Any:
             return Text(f"{show(int(task.completed))}/{total}", style="progress.download")
 
     return Amount()
+
+
+def literal_help(*apps: typer.Typer) -> None:
+    """Make every help text of ``apps`` (commands' docstrings, arguments' and options' help) print as written.
+
+    Typer reads help as Rich markup, where ``[default: 0.5]`` or ``pip install 'checker[ray]'`` are tags that
+    vanish; checker's help uses no markup, so brackets are escaped once, here, rather than in each string.
+    """
+    from rich.markup import escape
+
+    seen: set[int] = set()  # option objects shared by several commands are escaped once
+    for group in apps:
+        for command in group.registered_commands:
+            if command.callback is None:
+                continue
+            command.help = escape(command.help or inspect.getdoc(command.callback) or "")
+            for parameter in inspect.signature(command.callback).parameters.values():
+                info = parameter.default
+                if isinstance(info, typer.models.ParameterInfo) and info.help and id(info) not in seen:
+                    seen.add(id(info))
+                    info.help = escape(info.help)
 
 
 def main() -> None:

@@ -8,7 +8,7 @@ from pathlib import Path
 import typer
 
 from .app import app, handle_errors, notify, progress_bar
-from .options import ModelOption, config_from, local_config
+from .options import MinScoreOption, ModelOption, config_from, local_config
 
 
 @app.command("browse")
@@ -18,8 +18,7 @@ def browse_cli(
     index: str | None = typer.Option(None, "--index", "-i", help="Browse the findings among an index's stored "
                                      "claims (folder, or name under indexes/); with PATHS, compare them with it."),
     model: str | None = ModelOption,
-    min_score: float | None = typer.Option(None, "--min-score", min=0.0, max=1.0,
-                                           help="Hide findings scoring below this [default: 0.5]."),
+    min_score: float | None = MinScoreOption,
 ) -> None:
     """Browse stories, who asserts what, and each finding, in an interactive terminal app.
 

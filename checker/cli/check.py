@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from enum import Enum
 from pathlib import Path
 
@@ -10,7 +9,7 @@ import typer
 
 from ..errors import ExitCode
 from .app import app, handle_errors, notify, progress_bar, say
-from .options import ModelOption, config_from, local_config, writable_output
+from .options import MinScoreOption, ModelOption, config_from, local_config, writable_output
 
 
 class CheckFormat(str, Enum):
@@ -20,6 +19,7 @@ class CheckFormat(str, Enum):
     json = "json"
     junit = "junit"
     github = "github"
+    sarif = "sarif"
 
 
 class FailOn(str, Enum):
@@ -36,13 +36,19 @@ def check_cli(
     paths: list[Path] = typer.Argument(..., help="Report files or folders (.txt .md .json .jsonl .html)."),
     against: str | None = typer.Option(None, "--against", "-a", help="Compare with this stored index "
                                        "(folder, or name under indexes/); the index is not modified."),
-    output_format: CheckFormat = typer.Option(CheckFormat.text, "--format", "-f", help="text for people; json, "
-                                              "junit (one test case per report) or github (annotations) for CI."),
+    output_format: CheckFormat = typer.Option(CheckFormat.text, "--format", "-f", help="On stdout: text for "
+                                              "people; json, junit (one test case per report), github (workflow "
+                                              "annotations) or sarif (code scanning) for CI."),
+    outputs: list[str] = typer.Option([], "--output", "-o", metavar="FORMAT:FILE", help="Also write the report "
+                                      "in FORMAT to FILE (atomically), from the same run; repeat for several, e.g. "
+                                      "-o junit:checker.xml -o sarif:checker.sarif."),
+    annotate_agreements: bool = typer.Option(False, "--annotate-agreements", help="Annotate agreements too "
+                                             "(github notices, sarif notes); by default they carry contradictions "
+                                             "only."),
     baseline: Path | None = typer.Option(None, "--baseline", "-b", help="Report only findings not in this baseline "
                                          "file (see `checker baseline`)."),
     model: str | None = ModelOption,
-    min_score: float | None = typer.Option(None, "--min-score", min=0.0, max=1.0,
-                                           help="Hide findings scoring below this [default: 0.5]."),
+    min_score: float | None = MinScoreOption,
     fail_on: FailOn | None = typer.Option(None, "--fail-on", help="Exit 1 on contradict (default), any finding, "
                                           "or none."),
     agreements: bool = typer.Option(True, "--agreements/--no-agreements", help="Show agreeing claims too."),
@@ -62,6 +68,7 @@ def check_cli(
     if add and against is None:
         raise typer.BadParameter("--add needs --against INDEX (the index to store the new reports in)")
     config = config_from(model=model, min_score=min_score, fail_on=fail_on.value if fail_on else None)
+    files = output_files(outputs)  # before the model loads, so a bad path fails at once
     known = None
     if baseline is not None:  # read before the model loads, so a missing baseline fails at once
         from ..report.ci import read_baseline
@@ -69,9 +76,7 @@ def check_cli(
         known = read_baseline(baseline)
     with progress_bar() as progress:
         report = check(list(paths), against=against, config=config, notify=notify, progress=progress)
-    if not agreements:
-        report.findings = report.contradictions
-    if known is not None:
+    if known is not None:  # before --no-agreements, which would make the baseline's agreements look gone
         from ..report.ci import apply_baseline
 
         result = apply_baseline(report, known)
@@ -79,7 +84,10 @@ def check_cli(
         notify(f"baseline {baseline}: {result.known} known finding(s) hidden")
         for entry in result.gone:
             say("baseline entry no longer occurs: ", f"{entry['id']} {entry['reason']}")
-    _print(report, output_format)
+    if not agreements:
+        report.findings = report.contradictions
+    print_report(report, output_format, annotate_agreements)
+    write_outputs(report, files, annotate_agreements)
     code = exit_code(report, config.fail_on)
     if report.skipped and not skip_unreadable:
         first = report.skipped[0]
@@ -99,25 +107,68 @@ def check_cli(
     raise typer.Exit(int(code))
 
 
-def _print(report, output_format: CheckFormat) -> None:
-    """The report on stdout in ``output_format``; the config file in use is named (in the header for text)."""
+def output_files(values: list[str]) -> list[tuple[CheckFormat, Path]]:
+    """``FORMAT:FILE`` values of ``--output``, each file checked to be writable before any work starts.
+
+    Raises:
+        typer.BadParameter: a value is not ``FORMAT:FILE``, names an unknown format, or repeats a file.
+        InputError: a file's folder does not exist (naming the fix).
+    """
+    choices = ", ".join(f.value for f in CheckFormat)
+    files: list[tuple[CheckFormat, Path]] = []
+    for value in values:
+        name, sep, file = value.partition(":")
+        if not sep or not file or name not in CheckFormat.__members__:
+            raise typer.BadParameter(f"{value!r}: expected FORMAT:FILE with FORMAT one of {choices}, "
+                                     "e.g. junit:checker.xml", param_hint="--output")
+        path = writable_output(Path(file), "--output")
+        if any(path.resolve() == other.resolve() for _, other in files):
+            raise typer.BadParameter(f"{file} is given twice; give each output its own file", param_hint="--output")
+        files.append((CheckFormat(name), path))
+    return files
+
+
+def write_outputs(report, files: list[tuple[CheckFormat, Path]], annotate_agreements: bool = False) -> None:
+    """Each ``--output`` file, written atomically."""
+    from ..report.outputs import write_output
+
+    for fmt, file in files:
+        write_output(file, _formatted(report, fmt, annotate_agreements))
+        notify(f"wrote {file} ({fmt.value})")
+
+
+def _formatted(report, fmt: CheckFormat, annotate_agreements: bool) -> str:
+    """The report as a string in ``fmt`` (text as the terminal shows it, without colour, 100 columns wide)."""
     config_file = local_config()
-    if output_format.value == "text":
+    if fmt is CheckFormat.text:
+        import io
+
         from rich.console import Console
 
         from .render import render_report
 
-        render_report(report, Console(), config_file=config_file)
-        return
-    if config_file:
-        notify(f"config: {config_file}")
-    if output_format.value == "json":
-        typer.echo(json.dumps(report.to_dict() | ({"config": config_file} if config_file else {}),
-                              ensure_ascii=False, indent=2))
-    else:
-        from ..report.ci import to_github, to_junit
+        buffer = io.StringIO()
+        render_report(report, Console(file=buffer, width=100, color_system=None, force_terminal=False),
+                      config_file=config_file)
+        return buffer.getvalue()
+    from ..report.outputs import render
 
-        typer.echo((to_junit if output_format.value == "junit" else to_github)(report), nl=False)
+    return render(report, fmt.value, agreements=annotate_agreements,
+                  extra={"config": config_file} if config_file else None)
+
+
+def print_report(report, output_format: CheckFormat, annotate_agreements: bool = False) -> None:
+    """The report on stdout in ``output_format``; the config file in use is named (in the header for text)."""
+    if output_format is CheckFormat.text:
+        from rich.console import Console
+
+        from .render import render_report
+
+        render_report(report, Console(), config_file=local_config())
+        return
+    if config_file := local_config():
+        notify(f"config: {config_file}")
+    typer.echo(_formatted(report, output_format, annotate_agreements), nl=False)
 
 
 def exit_code(report, fail_on: str) -> ExitCode:

@@ -38,37 +38,52 @@ def calibrate_cli(pairs: Path = typer.Argument(..., help="CSV with s1,s2,stance 
 
 @app.command("train")
 @handle_errors
-def train_cli(train: Path = typer.Option(..., "--train", help="Training pairs CSV (s1,s2,stance)."),
-              dev: Path = typer.Option(..., "--dev", help="Dev pairs CSV, used only for calibration and metrics."),
+def train_cli(train: list[Path] = typer.Option(..., "--train", help="Training pairs CSV (s1,s2,stance, or ArNLI's "
+                                               "t,h,label: read Arabic-Arabic and across scripts); repeat to mix."),
+              dev: list[Path] = typer.Option(..., "--dev", help="Dev pairs CSV, used only for calibration and "
+                                             "metrics; repeat for several."),
+              stories: Path | None = typer.Option(None, "--stories", help="A report benchmark folder (key.json per "
+                                                  "story) whose key pairs join the training."),
+              hold_out: list[str] = typer.Option([], "--hold-out", help="A story folder of --stories kept out of "
+                                                 "training (repeat)."),
+              rules: int = typer.Option(0, "--rules", help="How many pairs to make by rule from the training "
+                                        "sentences (swapped figure/place/month/antonym, denial, frames)."),
               seed: int = typer.Option(0, "--seed", help="Random seed."),
               model: str | None = ModelOption) -> None:
     """Train the learned pair scorer for the model and store it in checker/data/scorer/NAME (reproducible: data
     hashes, seeds and parameters are recorded in its card.json). Encoders with token vectors get attention heads,
-    others (use-multilingual-int8) a sentence-vector head.
+    others (use-multilingual-int8) a sentence-vector head. Several sources are weighted so none dominates.
 
     Example: checker train --train ../shared/data/ans/stance_train.csv --dev ../shared/data/ans/stance_dev.csv
-    Example: checker train --model use-multilingual-int8 --train TRAIN.csv --dev DEV.csv
+    Example: checker train --train ../shared/data/ans/stance_train.csv --train ../shared/data/arnli/train.csv
+    --stories bench/stories/dev --rules 3000 --dev ../shared/data/ans/stance_dev.csv
+    --dev ../shared/data/arnli/valid.csv
     """
     from ..embed import embedder_from_config
     from ..judge.scorer import scorer_folder
     from ..judge.train import train_scorer
 
     embedder = embedder_from_config(config_from(model=model), notify)
-    card = train_scorer(train, dev, embedder, seed=seed, log=notify)
-    dev_metrics = card["dev"]
+    card = train_scorer(train, dev, embedder, seed=seed, log=notify, stories=stories, hold_out=tuple(hold_out),
+                        rules=rules)
     typer.echo(f"{card['kind']} scorer for {card['model']} in {scorer_folder(embedder.model_id)} "
                f"({card['train_seconds']:.0f} s)")
-    typer.echo(f"dev: accuracy {dev_metrics['accuracy']:.4f}, macro-F1 {dev_metrics['macro_f1']:.4f}, "
-               f"macro-F1 agree/disagree {dev_metrics['macro_f1_agree_disagree']:.4f}")
+    for name, dev_metrics in (card.get("dev_sets") or {dev[0].name: card["dev"]}).items():
+        typer.echo(f"dev {name}: accuracy {dev_metrics['accuracy']:.4f}, macro-F1 {dev_metrics['macro_f1']:.4f}, "
+                   f"macro-F1 agree/disagree {dev_metrics['macro_f1_agree_disagree']:.4f}")
 
 
 @app.command("eval")
 @handle_errors
 def eval_cli(pairs: Path = typer.Argument(..., help="CSV with s1,s2,stance (agree/disagree/other) or "
-                                          "s1,s2,label (entailment/contradiction/neutral); or a folder of "
+                                          "s1,s2,label (entailment/contradiction/neutral) or ArNLI's t,h,label "
+                                          "(1 entailment, 2 contradiction, 0 neutral); or a folder of "
                                           "reports with key.json files (the story benchmark, bench/stories/dev)."),
              key: Path | None = typer.Option(None, "--key", help="One key of claim pairs for a folder of reports "
                                              "(default: the key.json of each story folder)."),
+             sides: str | None = typer.Option(None, "--sides", help="For ArNLI files (t,h,label with the English "
+                                              "originals): the language of each side, ar-ar (default), ar-en, "
+                                              "en-ar or en-en."),
              output_format=FormatOption, model: str | None = ModelOption) -> None:
     """Judge labelled pairs and print accuracy, per-class precision/recall/F1, macro-F1 and the confusion matrix;
     or check a folder of reports and score its findings against a key: recall and precision of contradictions,
@@ -93,7 +108,7 @@ def eval_cli(pairs: Path = typer.Argument(..., help="CSV with s1,s2,stance (agre
         render_benchmark(figures, Console())
         return
     embedder = embedder_from_config(config, notify)
-    result = evaluate(pairs, embedder)
+    result = evaluate(pairs, embedder, sides=sides)
     if output_format.value == "json":
         typer.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
         return

@@ -10,11 +10,24 @@ from pathlib import Path
 import typer
 
 from .app import handle_errors, index_app, notify, progress_bar
-from .options import ModelOption, config_from
+from .check import CheckFormat, exit_code, output_files, print_report, write_outputs
+from .options import Format, FormatOption, ModelOption, config_from
+
+
+class IndexType(str, Enum):
+    """Search structures of ``index build``/``add``."""
+
+    auto = "auto"
+    flat = "flat"
+    ivf = "ivf"
+
 
 IndexOption = typer.Option(..., "--index", "-i", help="Index folder, e.g. indexes/sample.")
 IndexTypeOption = typer.Option(None, "--index-type", help="Search structure: flat (exact), ivf (approximate, "
-                               "recall@10 >= 0.95) or auto (flat below 50,000 claims) [default: auto]")
+                               "recall@10 >= 0.95) or auto (flat below 50,000 claims; the default, or the "
+                               "index_type setting).")
+
+
 class Engine(str, Enum):
     """Where ``index build``/``add`` encode claims."""
 
@@ -46,6 +59,10 @@ def _embedder(model: str | None, engine: Engine, address: str | None, workers: i
     return RayEmbedder(embedder, address=address, workers=workers)
 
 
+def _config(model: str | None, index_type: IndexType | None):
+    return config_from(model=model, index_type=index_type.value if index_type else None)
+
+
 def _summary(index, verb: str) -> None:
     info = index.info()
     typer.echo(f"{verb} {info.path}: {info.reports} reports, {info.claims} claims, {info.index_type}, "
@@ -57,7 +74,7 @@ def _summary(index, verb: str) -> None:
 def build_cli(paths: list[Path] = typer.Argument(..., help="Report files or folders."),
               index: Path = IndexOption, model: str | None = ModelOption, engine: Engine = EngineOption,
               address: str | None = AddressOption, workers: int = WorkersOption,
-              index_type: str | None = IndexTypeOption, wait: bool = WaitOption) -> None:
+              index_type: IndexType | None = IndexTypeOption, wait: bool = WaitOption) -> None:
     """Build an index from reports, replacing any index already in that folder (atomically).
 
     Files are streamed (JSONL line by line) and committed in chunks, so memory does not grow with the
@@ -69,7 +86,7 @@ def build_cli(paths: list[Path] = typer.Argument(..., help="Report files or fold
     from ..api import build_index
 
     with _embedder(model, engine, address, workers) as embedder, progress_bar() as progress:
-        built = build_index([str(p) for p in paths], index, config=config_from(model=model, index_type=index_type),
+        built = build_index([str(p) for p in paths], index, config=_config(model, index_type),
                             embedder=embedder, notify=notify, progress=progress, wait=wait)
     _summary(built, "built")
 
@@ -79,12 +96,12 @@ def build_cli(paths: list[Path] = typer.Argument(..., help="Report files or fold
 def add_cli(paths: list[Path] = typer.Argument(..., help="Report files or folders."),
             index: Path = IndexOption, model: str | None = ModelOption, engine: Engine = EngineOption,
             address: str | None = AddressOption, workers: int = WorkersOption,
-            index_type: str | None = IndexTypeOption, wait: bool = WaitOption) -> None:
+            index_type: IndexType | None = IndexTypeOption, wait: bool = WaitOption) -> None:
     """Add reports to an index; reports already stored (same content hash) are skipped."""
     from ..api import build_index
 
     with _embedder(model, engine, address, workers) as embedder, progress_bar() as progress:
-        result = build_index([str(p) for p in paths], index, config=config_from(model=model, index_type=index_type),
+        result = build_index([str(p) for p in paths], index, config=_config(model, index_type),
                              embedder=embedder, add=True, notify=notify,
                              progress=progress, wait=wait)
     _summary(result, "updated")
@@ -92,13 +109,13 @@ def add_cli(paths: list[Path] = typer.Argument(..., help="Report files or folder
 
 @index_app.command("info")
 @handle_errors
-def info_cli(index: Path = typer.Argument(..., help="Index folder."),
-             as_json: bool = typer.Option(False, "--json", help="Print JSON.")) -> None:
+def info_cli(index: Path = typer.Argument(..., help="Index folder."), output_format: Format = FormatOption,
+             as_json: bool = typer.Option(False, "--json", hidden=True, help="The same as --format json.")) -> None:
     """Show an index's model, size, search structure and memory per claim."""
     from ..store.index import Index
 
     info = Index.open(index).info()
-    if as_json:
+    if as_json or output_format is Format.json:
         typer.echo(json.dumps(asdict(info), indent=2))
         return
     for key, value in asdict(info).items():
@@ -126,7 +143,11 @@ def verify_cli(index: Path = typer.Argument(..., help="Index folder, or a name u
 @index_app.command("check")
 @handle_errors
 def check_cli(index: Path = typer.Argument(..., help="Index folder, or a name under indexes/."),
-              output_format: str = typer.Option("text", "--format", "-f", help="text or json."),
+              output_format: CheckFormat = typer.Option(CheckFormat.text, "--format", "-f", help="On stdout: text "
+                                                        "for people; json, junit, github or sarif as for "
+                                                        "`checker check`."),
+              outputs: list[str] = typer.Option([], "--output", "-o", metavar="FORMAT:FILE", help="Also write the "
+                                                "report in FORMAT to FILE (atomically); repeat for several."),
               model: str | None = ModelOption, engine: Engine = EngineOption,
               address: str | None = AddressOption, workers: int = WorkersOption) -> None:
     """Find agreeing and contradicting claims among the claims an index holds (nothing is re-embedded).
@@ -136,10 +157,8 @@ def check_cli(index: Path = typer.Argument(..., help="Index folder, or a name un
     Example: checker index check indexes/big --engine ray --address auto --workers 32 --format json
     """
     from ..api import check_index
-    from .check import exit_code
 
-    if output_format not in ("text", "json"):
-        raise typer.BadParameter(f"--format must be text or json (got {output_format!r})")
+    files = output_files(outputs)
     config = config_from(model=model)
     if engine is Engine.local:
         report = check_index(index, config=config, notify=notify)
@@ -148,12 +167,6 @@ def check_cli(index: Path = typer.Argument(..., help="Index folder, or a name un
 
         with RayJudge(address=address, workers=workers) as on_ray:
             report = check_index(index, config=config, notify=notify, run_judge=on_ray)
-    if output_format == "json":
-        typer.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
-    else:
-        from rich.console import Console
-
-        from .render import render_report
-
-        render_report(report, Console())
+    print_report(report, output_format)
+    write_outputs(report, files)
     raise typer.Exit(int(exit_code(report, config.fail_on)))

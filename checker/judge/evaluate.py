@@ -11,7 +11,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ..embed.base import Embedder, TokenEncoder
+from ..embed.base import Embedder, TokenEncoder, encoder_info
 from ..errors import ModelError
 from .calibrate import read_pairs
 from .rules import Calibration, PairInput, RuleJudge
@@ -57,7 +57,8 @@ class Evaluation:
         return {**self.metrics, "rows": self.rows}
 
 
-def evaluate(path: str | Path, embedder: Embedder, scorer: PairScorer | None = None) -> Evaluation:
+def evaluate(path: str | Path, embedder: Embedder, scorer: PairScorer | None = None,
+             sides: str | None = None) -> Evaluation:
     """Judge every pair of a labelled CSV and score the predictions.
 
     The learned scorer decides the label; the typed rules name the kind of
@@ -67,6 +68,8 @@ def evaluate(path: str | Path, embedder: Embedder, scorer: PairScorer | None = N
         path: the labelled CSV.
         embedder: the encoder (a :class:`~checker.embed.TokenEncoder` when the scorer reads token vectors).
         scorer: the pair scorer. Defaults to the one trained for ``embedder`` (:meth:`PairScorer.for_model`).
+        sides: for ArNLI files, the language of each side (``ar-ar``, ``ar-en``, ``en-ar``, ``en-en``;
+            :func:`~checker.judge.calibrate.read_pairs`).
 
     Raises:
         InputError: the CSV lacks columns or has unknown labels (file and row named).
@@ -80,7 +83,7 @@ def evaluate(path: str | Path, embedder: Embedder, scorer: PairScorer | None = N
     if isinstance(scorer, TokenPairScorer) and not isinstance(embedder, TokenEncoder):
         raise ModelError(f"the pair scorer for {scorer.card.get('model')!r} reads token vectors, which "
                          f"{embedder.model_id!r} does not expose; train one for it with `checker train --model NAME`")
-    pairs = read_pairs(path)
+    pairs = read_pairs(path, sides)
     a = embedder.embed([p[0] for p in pairs])
     b = embedder.embed([p[1] for p in pairs])
     known = dict(zip([p[0] for p in pairs], a)) | dict(zip([p[1] for p in pairs], b))
@@ -97,4 +100,10 @@ def evaluate(path: str | Path, embedder: Embedder, scorer: PairScorer | None = N
         score = float(contradiction[n]) if predicted != "other" else float(proba[n, 2])
         rows.append({"s1": s1, "s2": s2, "gold": gold, "predicted": predicted, "score": round(score, 4),
                      "kind": kind, "probabilities": {label: round(float(p), 4) for label, p in zip(LABELS, proba[n])}})
-    return Evaluation(metrics([r["gold"] for r in rows], [r["predicted"] for r in rows]), rows)
+    figures = metrics([r["gold"] for r in rows], [r["predicted"] for r in rows])
+    figures["encoder"] = encoder_info(embedder)
+    figures["scorer"] = {"model": scorer.card.get("model"), "kind": getattr(scorer, "kind", ""),
+                         "command": scorer.card.get("command")}
+    if sides:
+        figures["sides"] = sides
+    return Evaluation(figures, rows)

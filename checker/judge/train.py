@@ -5,10 +5,9 @@
 
 An encoder that exposes token vectors (:class:`~checker.embed.TokenEncoder`) gets
 attention heads (:class:`checker.judge.scorer.TokenPairScorer`), each trained with torch on
-the frozen encoder's token vectors after one layer (each training pair also in swapped
-order). Any other encoder gets MLP heads over its sentence vectors
-(:class:`checker.judge.scorer.SentencePairScorer`); their input is symmetric in the two
-claims, so a swapped pair would be the same example. Hyper-parameters are fixed
+the frozen encoder's token vectors after one layer. Any other encoder gets MLP heads over its
+sentence vectors (:class:`checker.judge.scorer.SentencePairScorer`). Both are symmetric in the
+two claims by construction, so a swapped pair would be the same example. Hyper-parameters are fixed
 (:data:`PARAMS`, :data:`SENTENCE_PARAMS`), head ``n`` is seeded with ``seed + n``, and
 dev is used for the Platt calibration only. The scorer goes to the encoder's own
 folder under ``checker/data/scorer/``; its card records the model, kind, data hashes,
@@ -22,6 +21,7 @@ import math
 import random
 import shutil
 import time
+from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -118,15 +118,16 @@ def _fit(make_net: Callable, n: int, batch: Callable, params: dict, seed: int, l
     opt = torch.optim.AdamW(net.parameters(), lr=params["lr"], weight_decay=params["weight_decay"])
     steps = params["epochs"] * math.ceil(n / params["batch"])
     schedule = torch.optim.lr_scheduler.OneCycleLR(opt, params["lr"], total_steps=steps, pct_start=0.1)
-    weight = torch.tensor(params["class_weight"])
+    weight = torch.tensor(params["class_weight"], dtype=torch.float32)
     order = list(range(n))
     for epoch in range(params["epochs"]):
         rng.shuffle(order)
         total = 0.0
         for start in range(0, n, params["batch"]):
-            inputs, y = batch(order[start:start + params["batch"]])
-            loss = torch.nn.functional.cross_entropy(net(*inputs), y, weight=weight,
+            inputs, y, w = batch(order[start:start + params["batch"]])
+            each = torch.nn.functional.cross_entropy(net(*inputs), y, weight=weight, reduction="none",
                                                      label_smoothing=params["label_smoothing"])
+            loss = (each * w).sum() / w.sum()
             opt.zero_grad()
             loss.backward()
             opt.step()
@@ -138,17 +139,18 @@ def _fit(make_net: Callable, n: int, batch: Callable, params: dict, seed: int, l
 
 
 def train_head(pairs: Pairs, states: dict[str, States], layer: int, *, seed: int, params: dict = PARAMS,
-               log: Log | None = None) -> dict[str, np.ndarray]:
+               log: Log | None = None, weights: np.ndarray | None = None) -> dict[str, np.ndarray]:
     """Train one attention head on the token vectors after ``layer``; return its weights in :data:`HEAD_KEYS`
-    layout."""
+    layout. ``weights`` are per-pair loss weights (default 1)."""
     import torch
 
     dim = next(iter(states.values()))[layer].shape[1]
+    w_all = torch.from_numpy(np.ones(len(pairs), np.float32) if weights is None else weights.astype(np.float32))
 
     def batch(rows: list[int]):
         chosen = [pairs[i] for i in rows]
         a, b = _padded([states[p[0]][layer] for p in chosen]), _padded([states[p[1]][layer] for p in chosen])
-        return (*a, *b), torch.tensor([LABELS.index(label) for *_, label in chosen])
+        return (*a, *b), torch.tensor([LABELS.index(label) for *_, label in chosen]), w_all[rows]
 
     with _one_thread():
         net = _fit(lambda: _head_module(dim, params["hidden"], params["dropout"]), len(pairs), batch, params, seed,
@@ -173,7 +175,7 @@ def train_sentence_head(features: np.ndarray, labels: np.ndarray, *, seed: int, 
     X, y = torch.from_numpy(np.ascontiguousarray(features, np.float32)), torch.from_numpy(labels.astype(np.int64))
     with _one_thread():
         net = _fit(lambda: _sentence_module(X.shape[1], params["hidden"], params["dropout"]), len(y),
-                   lambda rows: ((X[rows],), y[rows]), params, seed, log, f"head {seed}")
+                   lambda rows: ((X[rows],), y[rows], torch.ones(len(rows))), params, seed, log, f"head {seed}")
     return export_sentence_head(net)
 
 
@@ -199,22 +201,33 @@ def _platt(margin: np.ndarray, y: np.ndarray) -> tuple[float, float]:
     return float(fit.coef_[0, 0]), float(fit.intercept_[0])
 
 
-def _token_heads(train: Pairs, dev: Pairs, encoder: TokenEncoder, seed: int, params: dict, log: Log | None):
-    """Attention heads: their arrays, the card's ``heads`` (layers), and dev probabilities from a loaded scorer."""
+DevSets = dict[str, Pairs]
+
+
+def _token_heads(train: Pairs, w: np.ndarray, dev: DevSets, encoder: TokenEncoder, seed: int, params: dict,
+                 log: Log | None):
+    """Attention heads: their arrays, the card's ``heads`` (layers), and dev probabilities (per set) from a loaded
+    scorer."""
     layers = list(params["heads"])
-    texts = sorted({t for a, b, _ in train + dev for t in (a, b)})
+    every = train + [p for pairs in dev.values() for p in pairs]
+    texts = sorted({t for a, b, _ in every for t in (a, b)})
+    if log:
+        log(f"encoding {len(texts)} texts (token vectors after layers {sorted(set(layers))})")
     states = dict(zip(texts, encoder.token_states(texts, tuple(sorted(set(layers))))))
-    augmented = train + [(b, a, label) for a, b, label in train]
     arrays: dict[str, np.ndarray] = {}
-    for n, layer in enumerate(layers):
-        weights = train_head(augmented, states, layer, seed=seed + n, params=params, log=log)
+    for n, layer in enumerate(layers):  # a head is symmetric in the two claims: a swapped pair is the same example
+        weights = train_head(train, states, layer, seed=seed + n, params=params, log=log, weights=w)
         arrays.update({f"{n}.{k}": weights[k].astype(np.float16) for k in HEAD_KEYS})  # halves the file
-    return arrays, layers, lambda scorer: scorer.predict_proba([(states[a], states[b]) for a, b, _ in dev])
+    return arrays, layers, lambda scorer: {name: scorer.predict_proba([(states[a], states[b]) for a, b, _ in pairs])
+                                           for name, pairs in dev.items()}
 
 
-def _sentence_heads(train: Pairs, dev: Pairs, encoder: Embedder, seed: int, params: dict, log: Log | None):
-    """MLP heads: their arrays, the card's ``heads`` (seeds), and dev probabilities from a loaded scorer."""
-    texts = sorted({t for a, b, _ in train + dev for t in (a, b)})
+def _sentence_heads(train: Pairs, w: np.ndarray, dev: DevSets, encoder: Embedder, seed: int, params: dict,
+                    log: Log | None):
+    """MLP heads: their arrays, the card's ``heads`` (seeds), and dev probabilities (per set) from a loaded scorer.
+    (The sentence heads' loss is unweighted: their input is symmetric and small.)"""
+    every = train + [p for pairs in dev.values() for p in pairs]
+    texts = sorted({t for a, b, _ in every for t in (a, b)})
     vectors = dict(zip(texts, encoder.embed(texts)))
 
     def side(pairs: Pairs, k: int) -> np.ndarray:
@@ -227,41 +240,79 @@ def _sentence_heads(train: Pairs, dev: Pairs, encoder: Embedder, seed: int, para
     for n, head_seed in enumerate(seeds):
         weights = train_sentence_head(features, labels, seed=head_seed, params=params, log=log)
         arrays.update({f"{n}.{k}": weights[k].astype(np.float16) for k in SENTENCE_KEYS})
-    return arrays, seeds, lambda scorer: scorer.predict_proba(side(dev, 0), side(dev, 1))
+    return arrays, seeds, lambda scorer: {name: scorer.predict_proba(side(pairs, 0), side(pairs, 1))
+                                          for name, pairs in dev.items()}
 
 
-def _command(model_id: str, seed: int) -> str:
+def _command(model_id: str, seed: int, mixed: bool) -> str:
     named = [e.name for e in ENCODERS.values() if e.model_id == model_id]
-    return (f"checker train --model {named[0] if named else 'MODEL'} --train TRAIN.csv --dev DEV.csv"
-            + (f" --seed {seed}" if seed else ""))
+    model = f" --model {named[0] if named else 'MODEL'}"
+    if mixed:
+        return (f"checker train{model} --train ../shared/data/ans/stance_train.csv --train "
+                "../shared/data/arnli/train.csv --stories bench/stories/dev --dev ../shared/data/ans/stance_dev.csv "
+                "--dev ../shared/data/arnli/valid.csv" + (f" --seed {seed}" if seed else ""))
+    return f"checker train{model} --train TRAIN.csv --dev DEV.csv" + (f" --seed {seed}" if seed else "")
 
 
-def train_scorer(train_csv: str | Path, dev_csv: str | Path, encoder: Embedder, *, seed: int = 0,
-                 out: str | Path | None = None, params: dict | None = None, log: Log | None = None) -> dict:
+def dev_sets(paths: list[Path]) -> DevSets:
+    """Named dev sets: each CSV by its file name; an ArNLI file twice (``NAME ar-ar``, ``NAME ar-en``)."""
+    from .mix import _is_arnli
+
+    out: DevSets = {}
+    for path in paths:
+        if path.is_file() and _is_arnli(path):
+            out.update({f"{path.name} {sides}": read_pairs(path, sides) for sides in ("ar-ar", "ar-en")})
+        else:
+            out[path.name] = read_pairs(path)
+    return out
+
+
+def train_scorer(train_csv: str | Path | list[str | Path], dev_csv: str | Path | list[str | Path],
+                 encoder: Embedder, *, seed: int = 0, out: str | Path | None = None, params: dict | None = None,
+                 log: Log | None = None, stories: str | Path | None = None, hold_out: tuple[str, ...] = (),
+                 rules: int = 0) -> dict:
     """Train the heads, calibrate on dev, and write the scorer into ``out`` (atomically). Returns the card.
 
     Args:
-        train_csv: labelled pairs to learn from (``s1,s2,stance`` or ``label``).
-        dev_csv: labelled pairs for calibration and the reported metrics.
+        train_csv: labelled CSVs to learn from (``s1,s2,stance``/``label``, or ArNLI's ``t,h,label``, read
+            Arabic–Arabic and across scripts both ways: :func:`~checker.judge.mix.csv_examples`).
+        dev_csv: labelled CSVs for calibration and the reported metrics (an ArNLI file is scored Arabic–Arabic
+            and Arabic–English apart).
         encoder: the encoder the heads read (the card records its ``model_id``): token heads when it is a
             :class:`~checker.embed.TokenEncoder`, sentence heads otherwise.
-        seed: seeds torch and the shuffling; head ``n`` uses ``seed + n``. Defaults to 0.
+        seed: seeds torch, the shuffling and the rule-made pairs; head ``n`` uses ``seed + n``. Defaults to 0.
         out: folder to write. Defaults to the encoder's folder under ``checker/data/scorer``
             (:func:`~checker.judge.scorer.scorer_folder`).
         params: hyper-parameters. Defaults to :data:`PARAMS` (token heads) or :data:`SENTENCE_PARAMS`.
         log: receives one line per epoch.
+        stories: a report benchmark folder whose key pairs join the training (:func:`~.mix.story_examples`).
+        hold_out: story folders of ``stories`` kept out of training.
+        rules: how many rule-made pairs to add (:func:`~checker.judge.mix.rule_pairs`), made from the sentences
+            of the training CSVs.
 
     Raises:
         InputError: a CSV lacks columns or has unknown labels.
     """
+    from .mix import csv_examples, rule_pairs, story_examples, weights
+
     started = time.perf_counter()
-    train, dev = read_pairs(train_csv), read_pairs(dev_csv)
+    train_files = [Path(p) for p in (train_csv if isinstance(train_csv, list) else [train_csv])]
+    dev_files = [Path(p) for p in (dev_csv if isinstance(dev_csv, list) else [dev_csv])]
+    examples = [e for path in train_files for e in csv_examples(path)]
+    if stories is not None:
+        examples += story_examples(stories, set(hold_out))
+    if rules:
+        examples += rule_pairs([e.a for e in examples if e.source != "stories"], rules, seed)
+    mixed = len({e.source for e in examples}) > 1
+    train = [(e.a, e.b, e.label) for e in examples]
+    w = weights(examples) if mixed else np.ones(len(examples), np.float32)
+    dev = dev_sets(dev_files)
     if isinstance(encoder, TokenEncoder):
         kind, params = "tokens", params or PARAMS
-        arrays, heads, dev_proba = _token_heads(train, dev, encoder, seed, params, log)
+        arrays, heads, dev_proba = _token_heads(train, w, dev, encoder, seed, params, log)
     else:
         kind, params = "sentence", params or SENTENCE_PARAMS
-        arrays, heads, dev_proba = _sentence_heads(train, dev, encoder, seed, params, log)
+        arrays, heads, dev_proba = _sentence_heads(train, w, dev, encoder, seed, params, log)
 
     out = Path(out) if out is not None else scorer_folder(encoder.model_id)
     tmp = out.with_name(out.name + ".partial")
@@ -269,20 +320,30 @@ def train_scorer(train_csv: str | Path, dev_csv: str | Path, encoder: Embedder, 
     tmp.mkdir(parents=True)
     np.savez_compressed(tmp / "heads.npz", **arrays)
     (tmp / "card.json").write_text(json.dumps({"kind": kind, "platt": [1.0, 0.0], "heads": heads}))
-    proba = dev_proba(PairScorer.load(tmp))
-    y_dev = np.array([LABELS.index(label) for *_, label in dev])
+    probas = dev_proba(PairScorer.load(tmp))
+    proba = np.concatenate(list(probas.values()))
+    y_dev = np.array([LABELS.index(label) for pairs in dev.values() for *_, label in pairs])
     binary = y_dev < 2
     margin = np.log(proba[:, 1] + 1e-9) - np.log(proba[:, 0] + 1e-9)
     platt = _platt(margin[binary], (y_dev[binary] == 1).astype(float))
-    dev_metrics = metrics([label for *_, label in dev], [LABELS[i] for i in proba.argmax(1)])
+    per_set = {}
+    for name, pairs in dev.items():
+        m = metrics([label for *_, label in pairs], [LABELS[i] for i in probas[name].argmax(1)])
+        per_set[name] = {k: m[k] for k in ("accuracy", "macro_f1", "macro_f1_agree_disagree", "per_class",
+                                           "confusion")}
+    sources = Counter(e.source for e in examples)
     card = {
         "model": encoder.model_id, "kind": kind, "heads": heads, "platt": list(platt), "seed": seed,
         "params": params, "labels": list(LABELS),
-        "data": {"train": {"file": Path(train_csv).name, "sha256": file_sha256(train_csv), "pairs": len(train)},
-                 "dev": {"file": Path(dev_csv).name, "sha256": file_sha256(dev_csv), "pairs": len(dev)}},
-        "dev": {k: dev_metrics[k] for k in ("accuracy", "macro_f1", "macro_f1_agree_disagree", "per_class",
-                                             "confusion")},
-        "command": _command(encoder.model_id, seed),
+        "data": {"train": [{"file": p.name, "sha256": file_sha256(p)} for p in train_files],
+                 "dev": [{"file": p.name, "sha256": file_sha256(p)} for p in dev_files],
+                 "sources": dict(sorted(sources.items())),
+                 **({"stories": {"folder": Path(stories).name, "held_out": sorted(hold_out),
+                                 "keys_sha256": _keys_hash(Path(stories))}} if stories is not None else {}),
+                 **({"rules": rules} if rules else {})},
+        "dev": per_set[next(iter(per_set))],  # the first dev file's figures; every set's in dev_sets
+        **({"dev_sets": per_set} if len(per_set) > 1 else {}),
+        "command": _command(encoder.model_id, seed, mixed),
         "train_seconds": round(time.perf_counter() - started, 1),
     }
     if kind == "sentence":
@@ -290,6 +351,16 @@ def train_scorer(train_csv: str | Path, dev_csv: str | Path, encoder: Embedder, 
     (tmp / "card.json").write_text(json.dumps(card, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
     _swap_in(tmp, out)
     return card
+
+
+def _keys_hash(root: Path) -> str:
+    """One SHA-256 over a benchmark folder's key files and reports (what the story pairs were read from)."""
+    import hashlib
+
+    digest = hashlib.sha256()
+    for path in sorted([*root.rglob("key.json"), *root.rglob("*.txt")]):
+        digest.update(str(path.relative_to(root)).encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
 
 
 def _swap_in(new: Path, out: Path) -> None:

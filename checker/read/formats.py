@@ -1,7 +1,9 @@
 """Bytes → text → documents, one file format at a time: plain text and Markdown, JSON, JSONL, HTML.
 
 Text is decoded as UTF-8 (with or without BOM), UTF-16, or Windows-1256; binary files are refused with the
-reason. JSONL streams line by line when its bytes can be split at newlines.
+reason, and documents checker cannot read (PDF, images, office files, archives) are told by their first bytes,
+whatever their name, and refused naming the tool that turns them into text. JSONL streams line by line when its
+bytes can be split at newlines.
 """
 
 from __future__ import annotations
@@ -18,6 +20,57 @@ MAX_BYTES = 200 * 1024 * 1024  #: per file read whole; JSONL in UTF-8 or Windows
 
 
 _HEAD = 64 * 1024  #: bytes sniffed to tell whether a JSONL file can be split at newline bytes
+
+
+#: suffixes of documents that are not text: a folder walk lists them (to refuse them by name) rather than
+#: passing over them as it does other files (images and scripts beside saved web pages)
+DOCUMENT_SUFFIXES = {".pdf", ".doc", ".docx", ".odt", ".rtf", ".epub", ".ppt", ".pptx", ".odp", ".xls", ".xlsx",
+                     ".ods", ".pages"}
+
+_PDF_FIX = "extract its text first (e.g. `pdftotext FILE`, or OCR a scan) and check the .txt"
+_OFFICE_FIX = "save it as text or HTML first (e.g. `libreoffice --headless --convert-to txt FILE`)"
+_IMAGE_FIX = "checker reads text, not images; OCR it first (e.g. `tesseract FILE out`)"
+_ZIPPED = {".docx": "a Word document", ".xlsx": "an Excel workbook", ".pptx": "a PowerPoint file",
+           ".odt": "an OpenDocument text", ".ods": "an OpenDocument spreadsheet", ".odp": "an OpenDocument slide show",
+           ".epub": "an EPUB book", ".pages": "a Pages document"}
+#: (leading bytes, what the file is, the fix), tried in order
+_MAGIC: list[tuple[bytes, str, str]] = [
+    (b"%PDF-", "a PDF file", _PDF_FIX),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "an old Office file (.doc, .xls or .ppt)", _OFFICE_FIX),
+    (b"{\\rtf", "an RTF document", _OFFICE_FIX),
+    (b"\x89PNG\r\n\x1a\n", "a PNG image", _IMAGE_FIX),
+    (b"\xff\xd8\xff", "a JPEG image", _IMAGE_FIX),
+    (b"GIF87a", "a GIF image", _IMAGE_FIX),
+    (b"GIF89a", "a GIF image", _IMAGE_FIX),
+    (b"II*\x00", "a TIFF image", _IMAGE_FIX),
+    (b"MM\x00*", "a TIFF image", _IMAGE_FIX),
+    (b"\x1f\x8b", "a gzip archive", "unpack it first (gunzip FILE)"),
+    (b"7z\xbc\xaf\x27\x1c", "a 7-Zip archive", "unpack it first"),
+]
+
+
+def refuse_unsupported(head: bytes, path: Path | str) -> None:
+    """Refuse a file whose first bytes say it is a document checker cannot read, whatever its name.
+
+    Args:
+        head: the file's first bytes (16 are enough).
+        path: the file, named in the message.
+
+    Raises:
+        InputError: naming the file, what it is, and how to make a report of it.
+    """
+    path = Path(path)
+    what, fix = None, ""
+    if head.startswith(b"PK\x03\x04"):
+        what = _ZIPPED.get(path.suffix.lower(), "a ZIP archive (an Office or OpenDocument file?)")
+        fix = _OFFICE_FIX if path.suffix.lower() in _ZIPPED else "unpack it, or save the document as text or HTML"
+    elif head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+        what, fix = "a WebP image", _IMAGE_FIX
+    else:
+        what, fix = next(((w, f) for magic, w, f in _MAGIC if head.startswith(magic)), (None, ""))
+    if what is not None:
+        raise InputError(f"{path}: {what}, which checker cannot read; {fix.replace('FILE', str(path))}, or remove "
+                         "it from the inputs (checker reads .txt .md .json .jsonl .html)")
 
 
 def _control_share(data: bytes) -> float:
@@ -139,12 +192,13 @@ def _read(path: Path) -> Iterator[tuple[Document | Skipped, int]]:
     suffix = path.suffix.lower()
     try:
         size = path.stat().st_size
-        if suffix == ".jsonl":
+        with open(path, "rb") as handle:
+            head = handle.read(_HEAD)
+        refuse_unsupported(head, path)
+        if suffix == ".jsonl" and _line_safe(head):
             with open(path, "rb") as handle:
-                if _line_safe(handle.read(_HEAD)):
-                    handle.seek(0)
-                    yield from _jsonl_lines(path, handle)
-                    return
+                yield from _jsonl_lines(path, handle)
+            return
         if size > MAX_BYTES:
             raise InputError(f"{path}: {size // 2**20} MB is larger than the {MAX_BYTES // 2**20} MB limit for "
                              "one file; split it into one file per report (or, for records, UTF-8 JSONL)")

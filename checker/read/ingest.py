@@ -25,7 +25,7 @@ from pathlib import Path
 
 from ..errors import InputError, NoReportsError
 from .documents import Corpus, Document, Notice, Skipped, content_id, distinct
-from .formats import _read, decode, read_file
+from .formats import DOCUMENT_SUFFIXES, _read, decode, read_file
 
 __all__ = ["Corpus", "Document", "Inputs", "Notice", "ReportStream", "Skipped", "content_id", "decode",
            "iter_reports", "read_file", "read_paths", "scan"]
@@ -34,14 +34,18 @@ SUFFIXES = {".txt", ".md", ".jsonl", ".json", ".html", ".htm"}
 
 
 def _walk(path: Path) -> Iterator[Path]:
-    """Report files under ``path`` in sorted order, found as the walk reaches each folder (a file is itself)."""
+    """Report files under ``path`` in sorted order, found as the walk reaches each folder (a file is itself).
+
+    Documents checker cannot read (PDF, office files) are listed too, so that they are refused by name rather than
+    passed over: a PDF in a folder of reports is a report the user expects checked. Other files (images and
+    scripts beside saved web pages) are passed over."""
     if path.is_file():
         yield path
         return
     for root, dirs, names in os.walk(path):
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
         yield from (Path(root) / n for n in sorted(names)
-                    if Path(n).suffix.lower() in SUFFIXES and not n.startswith("."))
+                    if Path(n).suffix.lower() in SUFFIXES | DOCUMENT_SUFFIXES and not n.startswith("."))
 
 
 def _require(path: Path) -> None:

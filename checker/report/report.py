@@ -13,6 +13,10 @@ from ..judge.views import esc, findings_table, plural, story_heading
 from ..read.claims import Claim, claim_rows
 from ..read.ingest import Document, Notice, Skipped
 
+#: version of the JSON document :meth:`Report.to_dict` returns; raised when a key changes meaning or goes away
+#: (new keys do not raise it)
+JSON_SCHEMA_VERSION = 1
+
 
 @dataclass
 class Report:
@@ -80,9 +84,27 @@ class Report:
 
         return timeline(self, ax=ax)
 
+    def summary(self) -> dict[str, Any]:
+        """Counts of the run: reports read, inputs skipped, claims (new and stored), findings by relation, and
+        findings by relation and kind (``{"contradict": {"location": 2}, "agree": {"other": 1}}``)."""
+        by_kind: dict[str, dict[str, int]] = {r.value: {} for r in (Relation.CONTRADICT, Relation.AGREE)}
+        for f in self.findings:
+            kinds = by_kind.setdefault(f.relation.value, {})
+            kinds[f.kind] = kinds.get(f.kind, 0) + 1
+        return {"reports": len(self.documents), "skipped": len(self.skipped), "warnings": len(self.warnings),
+                "claims": len(self.claims), "stored_claims": self.stored_claims, "findings": len(self.findings),
+                "contradictions": len(self.contradictions), "agreements": len(self.agreements),
+                "by_kind": {relation: dict(sorted(kinds.items())) for relation, kinds in by_kind.items()}}
+
     def to_dict(self) -> dict[str, Any]:
-        """The JSON document of ``checker check --format json``."""
+        """The JSON document of ``checker check --format json`` (its shape is ``schema_version``
+        :data:`JSON_SCHEMA_VERSION`)."""
+        from .._version import __version__
+
         return {
+            "schema_version": JSON_SCHEMA_VERSION,
+            "checker_version": __version__,
+            "summary": self.summary(),
             "model": self.model,
             "reports": [{"id": d.id, "path": d.path, "title": d.title, "source": d.source, "date": d.date}
                         for d in self.documents],
