@@ -11,7 +11,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -30,6 +30,9 @@ from .report.report import Report
 from .store.build import write_chunked
 from .store.index import Index
 from .store.manifest import LOCK_WAIT
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = ["Checker", "build_index", "check", "check_index", "check_texts", "compare", "compare_many",
            "default_checker", "evaluate_reports"]
@@ -225,7 +228,7 @@ class Checker:
         """
         return self._verdicts([(a, b)])[0]
 
-    def compare_many(self, pairs: Any):
+    def compare_many(self, pairs: Any) -> pd.DataFrame:
         """Judge many sentence pairs at once (each distinct sentence embedded once, in batches).
 
         Args:
@@ -354,8 +357,10 @@ def default_checker(config: Config | None = None, embedder: Embedder | None = No
         return Checker(config=config, embedder=embedder, notify=notify)
     key = (config or Config(), embedder_from_config)  # a replaced factory (tests) is a new key
     if not _DEFAULT or _DEFAULT[0][0] != key:
-        _DEFAULT[:] = [(key, Checker(config=key[0], notify=notify))]
-    return _DEFAULT[0][1]
+        _DEFAULT[:] = [(key, Checker(config=key[0]))]
+    checker = _DEFAULT[0][1]
+    checker.notify = notify  # this call's messages go to this caller (a model load, a build's skipped files)
+    return checker
 
 
 # -- the module-level functions: one call on the default Checker -------------------------------------------------
@@ -403,7 +408,7 @@ def compare(a: str, b: str, *, config: Config | None = None, embedder: Embedder 
 
 
 def compare_many(pairs: Any, *, config: Config | None = None, embedder: Embedder | None = None,
-                 notify: Notify | None = None):
+                 notify: Notify | None = None) -> pd.DataFrame:
     """:meth:`Checker.compare_many` on the default Checker: a DataFrame of verdicts, one row per pair."""
     return default_checker(config, embedder, notify).compare_many(pairs)
 

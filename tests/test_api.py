@@ -97,6 +97,9 @@ def test_module_functions_share_a_default_checker_per_config(loads):
     mine = FakeEmbedder()
     assert checker.check(SAMPLE, embedder=mine).findings and mine.calls and _ids(report)
     assert Checker("some-model").config.model == "some-model"
+    heard: list[str] = []
+    assert api.default_checker(notify=heard.append).notify == heard.append
+    assert api.default_checker().notify is None  # a call's messages go to that call's caller only
 
 
 def test_threads_may_share_a_checker(fake_embedder):

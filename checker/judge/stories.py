@@ -13,6 +13,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from enum import Enum
+from typing import TYPE_CHECKING
 
 from ..read.claims import Claim
 from ..read.dates import parse_date
@@ -22,6 +23,9 @@ from ..text.signals import read_signals
 from .findings import Finding
 from .verdict import Relation
 from .views import story_html, story_repr
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 _CUE = re.compile(r"^[\s:،,\"“”«»]*(?:(?:أن|إن|أنه|إنه|بأن|that)\s+)?[\"“”«»]*")
 
@@ -107,7 +111,7 @@ class Story:
     def _repr_html_(self) -> str:
         return story_html(self)
 
-    def matrix(self):
+    def matrix(self) -> pd.DataFrame:
         """Sources × claims as a DataFrame: a row per source, a column per claim id (the ``claim_id`` of
         ``Report.to_pandas("claims")``, in :attr:`claims` order), each cell that source's stance (``asserts``,
         ``reports``, ``denies``, ``agrees``, ``contradicts``) or None.
