@@ -91,3 +91,16 @@ def test_index_prints_its_counts_and_draws_a_summary(tmp_path):
     assert "flat (exact)" in text and "object at 0x" not in text
     page = index._repr_html_()
     assert "<th>claims</th>" in page and "flat (exact)" in page and "{" not in page
+
+
+def test_an_ivf_index_and_one_whose_files_went_say_so(tmp_path):
+    from checker.store.records import IndexInfo, _search
+
+    info = IndexInfo("i", "m", 8, 1, 1, 1, 1, "IndexIVFFlat", {"kind": "ivf", "nlist": 64, "nprobe": 6,
+                                                               "recall_at_10": 0.97}, 1, 1, 1, True, "")
+    assert _search(info) == "IVF, 64 cells, nprobe 6, recall@10 0.97"
+    index = Checker(embedder=FakeEmbedder()).build_index([SAMPLE], tmp_path / "idx")
+    for file in (tmp_path / "idx").iterdir():
+        if file.is_file():
+            file.unlink()
+    assert repr(index).startswith(f"Index('{tmp_path / 'idx'}', unreadable: ")

@@ -104,7 +104,10 @@ class StoredRecords:
         return pd.DataFrame(claim_rows(self.claims()))
 
     def __repr__(self) -> str:
-        info = self.info()
+        try:
+            info = self.info()
+        except (OSError, KeyError) as exc:  # a repr must not raise: the folder changed under an open index
+            return f"Index({str(self.path)!r}, unreadable: {exc})"
         building = "" if info.complete else ", build in progress"
         return (f"Index({info.path!r}, {info.reports} reports, {info.claims} claims, model={info.model!r}, "
                 f"{_search(info)}, {_size(info.bytes_on_disk)}{building})")
