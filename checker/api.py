@@ -17,6 +17,7 @@ import numpy as np
 
 from .config import Config
 from .embed import Embedder, embedder_from_config
+from .errors import InputError
 from .judge.corpus import calibration_for, judge_claims, pair_input_from_text, pair_scores
 from .judge.grouping import report_stories
 from .judge.rules import RuleJudge
@@ -35,7 +36,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
 __all__ = ["Checker", "build_index", "check", "check_index", "check_texts", "compare", "compare_many",
-           "default_checker", "evaluate_reports"]
+           "default_checker", "evaluate_reports", "fit_decision"]
 
 Notify = Callable[[str], None]
 EMBEDDING = "embedding claims"  #: :meth:`Checker.check`'s progress stage after splitting reports, in claims
@@ -477,3 +478,44 @@ def evaluate_reports(root: str | Path, key: str | Path | None = None, *, config:
     figures = score(report.findings, answers)
     return {"reports": len(report.documents), "claims": len(report.claims),
             "seconds": round(time.perf_counter() - started, 1), **figures}
+
+
+def fit_decision(root: str | Path, stories: tuple[str, ...], scorer_folder: str | Path, *,
+                 config: Config | None = None, embedder: Embedder | None = None,
+                 notify: Notify | None = None) -> dict:
+    """Fit the learned judge's decision (:mod:`checker.judge.decision`) on the story folders ``stories`` of a report
+    benchmark ``root`` and store it in the scorer's card at ``scorer_folder``. Returns the card's ``decision``.
+
+    The stories are checked with the freshly trained scorer and no decision, every same-event pair kept
+    (``min_score`` 0); the thresholds that maximise contradiction F1 minus the traps flagged are kept.
+
+    Raises:
+        InputError: a story folder is missing, or the key cannot be read.
+    """
+    from dataclasses import asdict
+
+    from .judge.benchmark import StoryKey, read_key, score
+    from .judge.corpus import pair_probabilities, scored_text
+    from .judge.decision import fit_decision as fit
+    from .judge.train import store_decision
+
+    config = config or Config()
+    folders = [Path(root) / name for name in stories]
+    missing = [str(f) for f in folders if not (f / "key.json").is_file()]
+    if missing:
+        raise InputError(f"no story folder with a key.json at {', '.join(missing)}; name story folders of {root}")
+    keys = [read_key(folder) for folder in folders]
+    key = StoryKey([p for k in keys for p in k.pairs], {s: t for k in keys for s, t in k.story_of.items()})
+    files = sorted(p for f in folders for p in f.rglob("*") if p.is_file() and p.name != "key.json")
+    every_pair = Checker(config=replace(config, min_score=0.0), embedder=embedder, notify=notify)
+    report = every_pair.check(files)
+    texts = [(scored_text(f.a), scored_text(f.b)) for f in report.findings]
+    _, proba = pair_probabilities(texts, every_pair.embedder)
+    p_other = {f.id: float(proba[n, 2]) for n, f in enumerate(report.findings)} if proba is not None else {}
+    decision, before, after = fit(report.findings, p_other, score, key, config.min_score)
+    summary = {k: before[k] for k in ("contradiction_recall", "contradiction_precision", "agreement_recall",
+                                      "traps_flagged")}
+    entry = {**asdict(decision), "fit_on": [f"{Path(root).name}/{s}" for s in stories],
+             "before": summary, "after": {k: after[k] for k in summary}}
+    store_decision(scorer_folder, entry)
+    return entry

@@ -45,7 +45,7 @@ def train_cli(train: list[Path] = typer.Option(..., "--train", help="Training pa
               stories: Path | None = typer.Option(None, "--stories", help="A report benchmark folder (key.json per "
                                                   "story) whose key pairs join the training."),
               hold_out: list[str] = typer.Option([], "--hold-out", help="A story folder of --stories kept out of "
-                                                 "training (repeat)."),
+                                                 "training, to fit the decision on (repeat)."),
               rules: int = typer.Option(0, "--rules", help="How many pairs to make by rule from the training "
                                         "sentences (swapped figure/place/month/antonym, denial, frames)."),
               seed: int = typer.Option(0, "--seed", help="Random seed."),
@@ -71,6 +71,15 @@ def train_cli(train: list[Path] = typer.Option(..., "--train", help="Training pa
     for name, dev_metrics in (card.get("dev_sets") or {dev[0].name: card["dev"]}).items():
         typer.echo(f"dev {name}: accuracy {dev_metrics['accuracy']:.4f}, macro-F1 {dev_metrics['macro_f1']:.4f}, "
                    f"macro-F1 agree/disagree {dev_metrics['macro_f1_agree_disagree']:.4f}")
+    if stories is not None and hold_out:
+        from ..api import fit_decision
+
+        decision = fit_decision(stories, tuple(hold_out), scorer_folder(embedder.model_id), embedder=embedder,
+                                notify=notify)
+        typer.echo(f"decision on {', '.join(decision['fit_on'])}: flip {decision['flip']}, veto {decision['veto']}; "
+                   f"contradictions recall/precision {decision['before']['contradiction_recall']}/"
+                   f"{decision['before']['contradiction_precision']} -> {decision['after']['contradiction_recall']}/"
+                   f"{decision['after']['contradiction_precision']}")
 
 
 @app.command("eval")

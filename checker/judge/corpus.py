@@ -19,6 +19,7 @@ from ..embed.base import Embedder, TokenEncoder
 from ..read.attribution import find_attribution
 from ..read.claims import Claim
 from ..text.signals import ClaimSignals
+from .decision import Decision
 from .findings import Finding
 from .pairs import pairs_from_vectors, story_pairs
 from .rules import RuleJudge
@@ -30,7 +31,7 @@ def _pair_input(claim: Claim, dates: dict[str, str] | None = None) -> PairInput:
     return PairInput(claim.text, claim.body, claim.attribution.how, (dates or {}).get(claim.report_id))
 
 
-def _scored_text(claim: Claim) -> str:
+def scored_text(claim: Claim) -> str:
     """What the pair scorer reads: the asserted content, or the whole claim when its cue denies it («نفى … أن»)."""
     return claim.text if claim.attribution.how == "denied" else claim.proposition
 
@@ -89,7 +90,8 @@ def judge_claims(claims: list[Claim], vectors: np.ndarray, model_id: str, config
     by default ``judge.judge(pairs)`` here. ``story_of`` (:func:`~checker.judge.grouping.group_reports`) adds,
     within each story, the claims aligned across its reports (:func:`~checker.judge.pairs.story_pairs`), judged
     with that context (``links``: which reports of a story meet, :func:`~checker.judge.grouping.story_links`;
-    default all); without it only nearest neighbours are judged.
+    default all); without it only nearest neighbours are judged. The learned scorer's decision stored in its
+    card (:class:`~checker.judge.decision.Decision`) applies to every same-event pair before ``min_score``.
     """
     def allowed(i: int, j: int) -> bool:
         a, b = claims[i], claims[j]
@@ -117,15 +119,32 @@ def judge_claims(claims: list[Claim], vectors: np.ndarray, model_id: str, config
     inputs = [(_pair_input(claims[i], dates), _pair_input(claims[j], dates), s, contexts.get((i, j)))
               for i, j, s in pairs]
     verdicts = run_judge(judge, inputs) if run_judge else judge.judge(inputs)
-    kept = [(i, j, v) for (i, j, _), v in zip(pairs, verdicts)
-            if v.relation is not Relation.UNRELATED and v.score >= config.min_score]
-    texts = [(_scored_text(claims[i]), _scored_text(claims[j])) for i, j, _ in kept]
+    # the learned judge reads every same-event pair (a weak agreement may be a contradiction no slot shows);
+    # the decision (:mod:`~checker.judge.decision`) then flips or vetoes, and only then does min_score apply
+    kept = [(i, j, v) for (i, j, _), v in zip(pairs, verdicts) if v.relation is not Relation.UNRELATED]
+    texts = [(scored_text(claims[i]), scored_text(claims[j])) for i, j, _ in kept]
     # rows of ``vectors`` embed the propositions: a sentence-level scorer reads them instead of re-encoding
     known = {claims[k].proposition: vectors[k] for i, j, _ in kept for k in (i, j)}
-    scores = pair_scores(texts, encoder, known) if encoder else [None] * len(kept)
-    findings = [Finding.from_verdict(claims[i], claims[j], replace(v, pair_score=s))
-                for (i, j, v), s in zip(kept, scores)]
+    scorer, proba = pair_probabilities(texts, encoder, known) if encoder else (None, None)
+    decision = Decision.from_card(scorer.card if scorer is not None else None)
+    findings = []
+    for n, (i, j, v) in enumerate(kept):
+        s = None if proba is None else float(scorer.contradiction_score(proba[n:n + 1])[0])
+        finding = decision.apply(Finding.from_verdict(claims[i], claims[j], replace(v, pair_score=s)),
+                                 None if proba is None else float(proba[n, 2]))
+        if finding is not None and finding.score >= config.min_score:
+            findings.append(finding)
     return sorted(findings, key=lambda f: (f.relation is not Relation.CONTRADICT, -f.score, f.id))
+
+
+def pair_probabilities(pairs: list[tuple[str, str]], encoder: Embedder, known: dict[str, np.ndarray] | None = None
+                       ) -> tuple[PairScorer | None, np.ndarray | None]:
+    """The scorer trained for ``encoder`` and its ``(n, 3)`` agree/disagree/other probabilities for ``pairs``;
+    ``(None, None)`` when there is no scorer, or it reads token vectors the encoder cannot give."""
+    scorer = PairScorer.for_model(encoder.model_id)
+    if scorer is None or (isinstance(scorer, TokenPairScorer) and not isinstance(encoder, TokenEncoder)):
+        return None, None
+    return scorer, (scorer.score_texts(pairs, encoder, known) if pairs else np.zeros((0, 3)))
 
 
 def pair_scores(pairs: list[tuple[str, str]], encoder: Embedder,
@@ -141,8 +160,7 @@ def pair_scores(pairs: list[tuple[str, str]], encoder: Embedder,
         known: ``encoder.embed`` vectors already at hand, by text; a sentence-level scorer encodes
             only the other texts. Defaults to none.
     """
-    scorer = PairScorer.for_model(encoder.model_id)
-    if scorer is None or not pairs or (isinstance(scorer, TokenPairScorer) and not isinstance(encoder, TokenEncoder)):
+    scorer, proba = pair_probabilities(pairs, encoder, known)
+    if scorer is None or not pairs:
         return [None] * len(pairs)
-    proba = scorer.score_texts(pairs, encoder, known)
     return [float(s) for s in scorer.contradiction_score(proba)]

@@ -353,6 +353,16 @@ def train_scorer(train_csv: str | Path | list[str | Path], dev_csv: str | Path |
     return card
 
 
+def store_decision(folder: str | Path, entry: dict) -> None:
+    """Write ``entry`` as the ``decision`` of the scorer card in ``folder`` (atomically)."""
+    card_file = Path(folder) / "card.json"
+    card = json.loads(card_file.read_text(encoding="utf-8"))
+    card["decision"] = entry
+    tmp = card_file.with_suffix(".tmp")
+    tmp.write_text(json.dumps(card, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    tmp.replace(card_file)
+
+
 def _keys_hash(root: Path) -> str:
     """One SHA-256 over a benchmark folder's key files and reports (what the story pairs were read from)."""
     import hashlib
