@@ -6,6 +6,7 @@ read → embed → (store) → judge → report.
 
 from __future__ import annotations
 
+import itertools
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
@@ -210,7 +211,7 @@ class Checker:
         tell = notify or (lambda message: None)
         built = write_chunked(index, stream.documents(lambda s: tell(f"warning: skipped {s.path}: {s.reason}")),
                               self.embedder, add=add, index_type=self.config.index_type,
-                              on_wait=notify, wait=LOCK_WAIT if wait else 0,
+                              on_wait=notify, on_rename=tell, wait=LOCK_WAIT if wait else 0,
                               building=inputs.fingerprint, total=inputs.total_bytes,
                               position=lambda: stream.bytes_read,
                               progress=(lambda done, total: report(INDEXING, done, total)) if report else None)
@@ -262,17 +263,19 @@ class Checker:
 
     # -- the pipeline ------------------------------------------------------------------------------------------
     def _check(self, corpus: Corpus, against: str | Path | None, tick: Progress | None) -> Report:
+        model_id = self.embedder.model_id
+        if against is not None:
+            index = Index.open(against)
+            index.require_model(model_id)
+            index.require_complete()
+            corpus = _beside_stored(corpus, index)
         corpus, new_claims = split_corpus(corpus, tick)
         stored_claims: list[Claim] = []
         stored_vectors = None
         compared = 0
         stored_documents: list[Document] = []
-        model_id = self.embedder.model_id
         new_vectors = self._embed([c.proposition for c in new_claims], tick)
         if against is not None:
-            index = Index.open(against)
-            index.require_model(model_id)
-            index.require_complete()
             # only the stored neighbours of the new claims take part: their k nearest in the whole index are
             # the k nearest among (neighbours ∪ new claims), so pairs are those of a full search at any index size
             rows, compared = index.neighbours(new_vectors, self.config.neighbours, {d.id for d in corpus.documents})
@@ -332,6 +335,38 @@ class Checker:
         verdicts = [judge.judge_one(a, b, float(vectors[ta] @ vectors[tb])) for (a, b), (ta, tb) in zip(sides, texts)]
         scores = pair_scores(texts, self.embedder, vectors)
         return [replace(v, pair_score=s) for v, s in zip(verdicts, scores)]
+
+
+def _beside_stored(corpus: Corpus, index: Index) -> Corpus:
+    """``corpus`` with each report whose id a stored report with another text holds renamed ``ID#n`` (with a
+    notice), so that the two are compared rather than taken for one report; a report stored with the same text
+    keeps its id (it is the stored report, and is not compared with itself)."""
+    from .read.documents import Notice, content_id
+
+    stored = {d.id: content_id(d.text) for d in index.documents({d.id for d in corpus.documents})}
+    if not stored:
+        return corpus
+    taken = {d.id for d in corpus.documents}
+    documents, notices = [], list(corpus.notices)
+    for doc in corpus.documents:
+        if doc.id in stored and stored[doc.id] != content_id(doc.text):
+            digest = content_id(doc.text)
+            renamed = next(f"{doc.id}#{n}" for n in itertools.count(2) if _free(index, f"{doc.id}#{n}", digest, taken))
+            taken.add(renamed)
+            notices.append(Notice(doc.path, f"id {doc.id!r} is the id of a stored report with another text; read "
+                                            f"as {renamed!r}. Give each report its own id"))
+            doc = replace(doc, id=renamed)
+        documents.append(doc)
+    return replace(corpus, documents=documents, notices=notices)
+
+
+def _free(index: Index, name: str, digest: str, taken: set[str]) -> bool:
+    """Whether report id ``name`` is free for a text of ``digest``: not taken in this run, and not stored with
+    another text."""
+    from .read.documents import content_id
+
+    held = index.documents({name})
+    return name not in taken and (not held or content_id(held[0].text) == digest)
 
 
 _EMBEDDERS: dict[tuple, Embedder] = {}

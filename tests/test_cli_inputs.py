@@ -225,6 +225,30 @@ def test_index_add_keeps_records_with_one_id_and_different_texts(fake, tmp_path)
     assert json.loads(runner.invoke(app, ["index", "info", str(idx), "--json"]).stdout)["reports"] == 2
 
 
+def test_a_report_whose_id_a_stored_report_holds_with_another_text_is_stored_and_checked_not_dropped(fake, tmp_path):
+    a, b = A.replace("\n", " "), B.replace("\n", " ")
+    (tmp_path / "old").mkdir()
+    (tmp_path / "new").mkdir()
+    (tmp_path / "old" / "r.jsonl").write_text(json.dumps({"id": "1", "text": a}, ensure_ascii=False) + "\n", "utf-8")
+    (tmp_path / "new" / "r.jsonl").write_text(json.dumps({"id": "1", "text": b}, ensure_ascii=False) + "\n", "utf-8")
+    idx = tmp_path / "idx"
+    assert runner.invoke(app, ["index", "build", str(tmp_path / "old"), "--index", str(idx)]).exit_code == 0
+    # checked against the index: the new text is compared with the stored one, not taken for it
+    result = runner.invoke(app, ["check", str(tmp_path / "new"), "--against", str(idx), "--format", "json"])
+    assert result.exit_code == ExitCode.CONTRADICTIONS, result.output
+    data = json.loads(result.stdout)
+    assert [r["id"] for r in data["reports"]] == ["1#2"] and "'1#2'" in data["warnings"][0]["message"]
+    # the same text again is the stored report: nothing renamed, nothing to compare it with
+    same = runner.invoke(app, ["check", str(tmp_path / "old"), "--against", str(idx), "--format", "json"])
+    assert json.loads(same.stdout)["warnings"] == [] and same.exit_code == 0, same.output
+    # added to the index: stored beside it under the next free id, with a warning; added twice, stored once
+    added = runner.invoke(app, ["index", "add", str(tmp_path / "new"), "--index", str(idx)])
+    assert added.exit_code == 0 and "'1#2'" in added.stderr, added.output
+    again = runner.invoke(app, ["index", "add", str(tmp_path / "new"), "--index", str(idx)])
+    assert again.exit_code == 0 and "1#2" not in again.stderr, again.output
+    assert json.loads(runner.invoke(app, ["index", "info", str(idx), "--format", "json"]).stdout)["reports"] == 2
+
+
 # 4. smaller items
 
 

@@ -18,8 +18,10 @@ from __future__ import annotations
 
 import bisect
 import hashlib
+import itertools
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -27,6 +29,7 @@ import numpy as np
 from ..embed.base import Embedder
 from ..errors import IndexStoreError
 from ..read.claims import Claim, split_claims
+from ..read.documents import content_id
 from ..read.ingest import Document
 from .commit import clear_staging, publish, stage
 from .index import Index
@@ -58,7 +61,8 @@ def write_chunked(path: str | Path, documents: Iterable[Document], embedder: Emb
                   chunk_max_claims: int = CHUNK_MAX_CLAIMS, progress: Progress | None = None,
                   building: str | None = None, total: int | None = None,
                   position: Callable[[], int] | None = None, wait: float = LOCK_WAIT,
-                  on_wait: Callable[[str], None] | None = None) -> Index:
+                  on_wait: Callable[[str], None] | None = None, on_rename: Callable[[str], None] | None = None
+                  ) -> Index:
     """Claim, embed and store ``documents`` in ``path`` chunk by chunk, publishing the result in one step.
 
     Memory holds one chunk of reports, claims and vectors (a chunk grows to 10% of the index, up to
@@ -91,6 +95,8 @@ def write_chunked(path: str | Path, documents: Iterable[Document], embedder: Emb
             reports taken.
         wait: seconds to wait for another writer of ``path`` to finish; 0 fails at once. Defaults to 600.
         on_wait: receives a one-line message when this writer has to wait for another.
+        on_rename: receives a one-line warning for each report whose id a stored report with another text holds;
+            it is stored as ``ID#2`` (the next free suffix), never dropped.
 
     Raises:
         IndexStoreError: the index holds another model's vectors, another writer holds it past ``wait``,
@@ -102,12 +108,13 @@ def write_chunked(path: str | Path, documents: Iterable[Document], embedder: Emb
     building = build_name(building, add, embedder.model_id)
     with writer_lock(path, wait, on_wait):
         return _write_locked(path, documents, embedder, add, index_type, chunk_claims, chunk_max_claims, progress,
-                             building, total, position, listed)
+                             building, total, position, listed, on_rename)
 
 
 def _write_locked(path: Path, documents: Iterable[Document], embedder: Embedder, add: bool, index_type: str,
                   chunk_claims: int, chunk_max_claims: int, progress: Progress | None, building: str,
-                  total: int | None, position: Callable[[], int] | None, listed: bool) -> Index:
+                  total: int | None, position: Callable[[], int] | None, listed: bool,
+                  on_rename: Callable[[str], None] | None = None) -> Index:
     """:func:`write_chunked` with the writer lock held."""
     existing, in_place = _start(path, building, add)
     if existing is not None:
@@ -127,7 +134,8 @@ def _write_locked(path: Path, documents: Iterable[Document], embedder: Embedder,
     def chunk_size() -> int:  # read as each chunk fills: sized from the index as it stands after the last commit
         return max(chunk_claims, min(stored // 10, chunk_max_claims))
 
-    for chunk, claims, ends, marks, last in _chunks(_fresh(documents, known, position), chunk_size):
+    fresh = _fresh(documents, known, position, existing, on_rename)
+    for chunk, claims, ends, marks, last in _chunks(fresh, chunk_size):
         vectors = _embed(embedder, claims, ends, marks, before, total, progress)
         manifest = stage(path, base, embedder.model_id, chunk, claims, vectors, index_type=index_type,
                          building=building)
@@ -173,16 +181,36 @@ def _start(path: Path, building: str, add: bool) -> tuple[Index | None, bool]:
     return (Index.open(path) if add else None), False  # a build that replaces never reads (a broken index is fine)
 
 
-def _fresh(documents: Iterable[Document], known: set[str], position: Callable[[], int] | None
+def _fresh(documents: Iterable[Document], known: set[str], position: Callable[[], int] | None,
+           existing: Index | None = None, on_rename: Callable[[str], None] | None = None
            ) -> Iterator[tuple[Document, int]]:
-    """Reports not stored yet (each id once), with ``position()`` (or a count) taken as each is read."""
+    """Reports not stored yet (each id once), with ``position()`` (or a count) taken as each is read.
+
+    A report whose id a report of ``existing`` holds is skipped when its text is the stored one, and stored
+    under the next free ``ID#n`` (with a warning to ``on_rename``) when its text differs."""
+    stored = set(known)
     count = 0
     for doc in documents:
         if doc.id in known:
-            continue
+            if doc.id not in stored or existing is None or _same_text(existing, doc.id, doc):
+                continue
+            renamed = next(f"{doc.id}#{n}" for n in itertools.count(2) if f"{doc.id}#{n}" not in known
+                           or (f"{doc.id}#{n}" in stored and _same_text(existing, f"{doc.id}#{n}", doc)))
+            if renamed in known:  # stored before under that new id: nothing new
+                continue
+            if on_rename:
+                on_rename(f"warning: {doc.path}: id {doc.id!r} is the id of a stored report with another text; "
+                          f"stored as {renamed!r}. Give each report its own id")
+            doc = replace(doc, id=renamed)
         known.add(doc.id)  # one set of ids for stored and taken reports: ~100 bytes a report
         count += 1
         yield doc, position() if position else count
+
+
+def _same_text(index: Index, id: str, doc: Document) -> bool:
+    """Whether ``index`` stores report ``id`` with the same text (content hash) as ``doc``."""
+    stored = index.documents({id})
+    return bool(stored) and content_id(stored[0].text) == content_id(doc.text)
 
 
 def _chunks(documents: Iterator[tuple[Document, int]], size: Callable[[], int]
