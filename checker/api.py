@@ -19,7 +19,7 @@ import numpy as np
 from .config import Config
 from .embed import Embedder, embedder_from_config
 from .errors import InputError
-from .judge.corpus import calibration_for, judge_claims, pair_input_from_text, pair_scores
+from .judge.corpus import calibration_for, judge_claims, keep_token_states, pair_input_from_text, pair_scores
 from .judge.grouping import report_stories
 from .judge.rules import RuleJudge
 from .judge.verdict import Calibration, Verdict
@@ -270,6 +270,7 @@ class Checker:
             index.require_complete()
             corpus = _beside_stored(corpus, index)
         corpus, new_claims = split_corpus(corpus, tick)
+        keep_token_states(self.embedder)  # the pair scorer then reads the token vectors of the sentence pass
         stored_claims: list[Claim] = []
         stored_vectors = None
         compared = 0
@@ -330,6 +331,7 @@ class Checker:
         sides = [(pair_input_from_text(a), pair_input_from_text(b)) for a, b in pairs]
         texts = [(a.text[a.body[0]:], b.text[b.body[0]:]) for a, b in sides]
         unique = list(dict.fromkeys(t for pair in texts for t in pair))
+        keep_token_states(self.embedder)
         vectors = dict(zip(unique, self._embed(unique)))
         judge = RuleJudge(self._stored_calibration() or Calibration.from_null([]))
         verdicts = [judge.judge_one(a, b, float(vectors[ta] @ vectors[tb])) for (a, b), (ta, tb) in zip(sides, texts)]

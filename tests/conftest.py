@@ -75,6 +75,13 @@ def _debug(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("CHECKER_DEBUG", "1")
 
 
+@pytest.fixture(autouse=True)
+def _plain_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Arabic display as on a terminal that neither joins nor reorders, whatever terminal runs the tests."""
+    for name in ("CHECKER_BIDI", "VTE_VERSION", "KONSOLE_VERSION", "MLTERM"):
+        monkeypatch.delenv(name, raising=False)
+
+
 @pytest.fixture
 def sample_dir() -> Path:
     return SAMPLE

@@ -227,3 +227,55 @@ def test_version_and_short_help_exit_0():
     assert result.exit_code == 0 and result.stdout.strip() == f"checker {__version__}"
     assert runner.invoke(app, ["-h"]).exit_code == 0
     assert runner.invoke(app, ["check", "-h"]).exit_code == 0 and runner.invoke(app, ["index", "-h"]).exit_code == 0
+
+
+def test_check_text_lays_arabic_out_only_when_asked_and_json_never(fake, tmp_path):
+    from checker.text.display import visual
+
+    reports = _contradicting_reports(tmp_path / "r")
+    claim = "ذكرت صحيفة الغد أن وزارة النقل نقلت الطائرة إلى مطار القاهرة الدولي أمس."
+    wide = {"COLUMNS": "200"}  # one line per claim, so the claim can be looked for whole
+    on = runner.invoke(app, ["check", str(reports), "--bidi", "on"], env=wide).stdout
+    off = runner.invoke(app, ["check", str(reports), "--bidi", "off"], env=wide).stdout
+    assert visual(claim) in on and claim not in on  # joined, and in display order
+    assert claim in off and not any(0xFE70 <= ord(ch) <= 0xFEFF for ch in off)  # logical order, as stored
+    # auto: the output here is not a terminal, so the text is written as stored; CHECKER_BIDI=on forces it
+    assert runner.invoke(app, ["check", str(reports)], env=wide).stdout == off
+    assert runner.invoke(app, ["check", str(reports)], env={**wide, "CHECKER_BIDI": "on"}).stdout == on
+    bad = runner.invoke(app, ["check", str(reports)], env={"CHECKER_BIDI": "sideways"})
+    assert bad.exit_code == ExitCode.USAGE and "CHECKER_BIDI='sideways'" in bad.stderr
+    written = tmp_path / "report.txt"  # a file is laid out by whatever shows it: as stored, even with --bidi on
+    assert runner.invoke(app, ["check", str(reports), "--bidi", "on", "-o", f"text:{written}"], env=wide).stdout == on
+    assert claim in written.read_text("utf-8") and visual(claim) not in written.read_text("utf-8")
+    as_json = [runner.invoke(app, ["check", str(reports), "--format", "json", *flag], env=env).stdout
+               for flag, env in (([], {}), (["--bidi", "on"], {}), ([], {"CHECKER_BIDI": "on"}))]
+    assert as_json[0] == as_json[1] == as_json[2] and claim in json.loads(as_json[0])["findings"][0]["a"]["text"] + \
+        json.loads(as_json[0])["findings"][0]["b"]["text"]
+
+
+def test_compare_text_follows_the_bidi_flag(fake):
+    from checker.text.display import visual
+
+    a, b = "نقلت الطائرة إلى مطار القاهرة", "نقلت الطائرة إلى مطار عمان"
+    on = runner.invoke(app, ["compare", a, b, "--bidi", "on"], env={"COLUMNS": "120"}).stdout
+    off = runner.invoke(app, ["compare", a, b, "--bidi", "off"], env={"COLUMNS": "120"}).stdout
+    assert visual(a) in on and a not in on and a in off
+
+
+def test_messages_lay_arabic_out_as_the_report_does(monkeypatch):
+    import io
+
+    from rich.console import Console
+
+    from checker.cli.app import say
+    from checker.text.display import visual
+
+    def said(**console) -> str:
+        out = io.StringIO()
+        say("warning: ", "skipped تقرير.txt: [sic]", console=Console(file=out, width=200, **console))
+        return out.getvalue()
+
+    assert "skipped تقرير.txt: [sic]" in said()  # not a terminal: as stored
+    assert visual("skipped تقرير.txt: [sic]") in said(force_terminal=True)
+    monkeypatch.setenv("CHECKER_BIDI", "sideways")  # reported by the command; a message still prints
+    assert "skipped تقرير.txt: [sic]" in said(force_terminal=True)

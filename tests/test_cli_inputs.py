@@ -344,13 +344,15 @@ def test_hostile_text_survives_every_format(fake, tmp_path_factory):
 def test_hostile_text_survives_the_browser_render_functions():
     from hypothesis import given, settings
 
-    from checker.tui.bidi import BidiText, one_line
+    from checker.text.display import AS_WRITTEN, LAID_OUT, BidiText, one_line
 
     @settings(max_examples=100, deadline=None)
     @given(word=_hostile())
     def render(word):
-        shown = "".join(line.plain for line in BidiText(word, reorder=False).lines(200))
+        shown = "".join(line.plain for line in BidiText(word, AS_WRITTEN).lines(200))
         assert shown == word.strip(" ") or shown.strip() == word.strip()
-        assert len(one_line(word, 56).plain) >= 1
+        assert BidiText(word, LAID_OUT).lines(200)
+        assert len(one_line(word, 56, AS_WRITTEN).plain) >= 1
+        assert one_line(word, 56, LAID_OUT).cell_len <= 56  # laid out, explicit formatting marks are dropped (X9)
 
     render()

@@ -125,6 +125,23 @@ def test_onnx_token_states_match_torch_hidden_layers(tiny_e5) -> None:
         OnnxE5Embedder(folder=fp32).token_states(texts, (6,))
 
 
+def test_token_states_kept_from_the_sentence_pass_are_those_of_a_fresh_pass(tiny_e5) -> None:
+    folder, _ = tiny_e5
+    texts = ["w1 w2 w3 w4 w5", "w6", "w7 w8"]
+    fresh = OnnxE5Embedder(folder=folder, batch_size=2).token_states(texts, (1, 2))
+    keeping = OnnxE5Embedder(folder=folder, batch_size=2)
+    keeping.keep_layers, keeping.keep_limit = (1, 2), 2
+    keeping.embed(texts)
+    calls = []
+    runs = keeping._runs
+    keeping._runs = lambda todo, outputs: calls.append(list(todo)) or runs(todo, outputs)
+    kept = keeping.token_states(texts, (1, 2))
+    assert calls == [["w1 w2 w3 w4 w5"]]  # only the text the limit of 2 pushed out is encoded again
+    for got, want in zip(kept, fresh):  # int8 activations are scaled per batch: other batch-mates, tiny differences
+        for layer in (1, 2):
+            assert got[layer].shape == want[layer].shape and np.allclose(got[layer], want[layer], atol=1e-3)
+
+
 def test_use_encoder_names_the_install_when_the_wheel_is_missing(monkeypatch: pytest.MonkeyPatch) -> None:
     import importlib.util
 

@@ -139,14 +139,14 @@ def test_trained_scorer_on_ans_dev_matches_its_card():
 
 def test_the_scorer_reads_a_denial_cue_with_its_content():
     """«نفت الوزارة أن …» asserts the opposite of its proposition: the scorer must see the denial verb."""
-    from checker.judge.corpus import _scored_text
+    from checker.judge.corpus import scored_text
     from checker.read.claims import split_claims
     from checker.read.ingest import Document
 
     text = "نفت وزارة الدفاع أن تكون الطائرة قد سقطت في البحر. وقالت الشرطة إن الطائرة سقطت في البحر."
     denied, said = split_claims(Document(id="r", path="r.txt", title="", text=text))
-    assert denied.attribution.how == "denied" and _scored_text(denied).startswith("نفت")
-    assert _scored_text(said) == said.proposition and not said.proposition.startswith("وقالت")
+    assert denied.attribution.how == "denied" and scored_text(denied).startswith("نفت")
+    assert scored_text(said) == said.proposition and not said.proposition.startswith("وقالت")
 
 
 def write_sentence_scorer(folder, model_id: str, dim: int = 64, heads: int = 2, seed: int = 0) -> None:

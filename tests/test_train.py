@@ -43,7 +43,7 @@ def test_an_encoder_without_token_vectors_gets_a_sentence_scorer_in_its_own_fold
     assert card["kind"] == "sentence" and card["heads"] == [7, 8] and card["model"] == fake_sentence_embedder.model_id
     assert card["params"] == params and len(card["data"]["dev"][0]["sha256"]) == 64
     assert card["data"]["sources"] == {"ans": 50}
-    assert card["command"].startswith("checker train --model MODEL") and card["command"].endswith("--seed 7")
+    assert card["command"].startswith("checker train --model MODEL --train ") and card["command"].endswith("--seed 7")
     assert {"accuracy", "macro_f1_agree_disagree", "confusion"} <= card["dev"].keys()
     with np.load(folder / "heads.npz", allow_pickle=False) as arrays:
         assert {arrays[k].dtype for k in arrays.files} == {np.dtype(np.float16)}

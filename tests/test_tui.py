@@ -5,13 +5,14 @@ import asyncio
 import pytest
 from textual.widgets import DataTable, Input, Static
 
+from checker.text.display import AS_WRITTEN, LAID_OUT, Display, visual
 from checker.tui.app import BrowseApp, FindingScreen, StoryScreen
 from checker.tui.widgets import ClaimPane, Query
 
 
-def _run(report, steps):
+def _run(report, steps, display=LAID_OUT):
     async def go():
-        app = BrowseApp(report)
+        app = BrowseApp(report, display)
         async with app.run_test(size=(80, 24)) as pilot:
             await pilot.pause()
             return await steps(app, pilot)
@@ -56,7 +57,7 @@ def test_story_matrix_and_finding_view(report):
         matrix = _rows(screen.query_one("#matrix", DataTable))
         assert [row[1:] for row in matrix] == [["R", "✗"], ["✗", "R"]]
         await pilot.press("right", "right")  # the cursor on claim c2 shows it below
-        assert "معيتيقة"[::-1] in _text(screen.query_one("#claim", ClaimPane))
+        assert visual("معيتيقة") in _text(screen.query_one("#claim", ClaimPane))
         await pilot.press("tab", "enter")
         finding = app.screen
         assert isinstance(finding, FindingScreen)
@@ -64,8 +65,8 @@ def test_story_matrix_and_finding_view(report):
         assert "CONTRADICT" in head and "gate 0.60" in head and "pair 0.76" in head
         a = finding.query_one("#a", ClaimPane)
         assert "reports/0.txt:2" in _text(a)
-        # the differing span is lit, and reads right to left: the display order is the reverse
-        assert _lit(a) == "قاعدةرامشتاين"[::-1]
+        # the differing span is lit, joined, and reads right to left: the display order is the reverse
+        assert _lit(a) == visual("قاعدة رامشتاين").replace(" ", "")
         await pilot.press("escape", "escape")
         assert not isinstance(app.screen, StoryScreen | FindingScreen)
     _run(report, steps)
@@ -76,6 +77,39 @@ def _lit(pane: ClaimPane) -> str:
     body = (pane.content if hasattr(pane, "content") else pane.renderable).renderables[-1]
     return "".join(line.plain[span.start:span.end] for line in body.lines(36) for span in line.spans
                    if "yellow" in str(span.style)).replace(" ", "")
+
+
+def _screen_letters(app) -> tuple[int, int]:
+    """Joined presentation forms and bare Arabic letters in the text of the screen as drawn."""
+    shown = app.export_screenshot()
+    joined = sum(0xFB50 <= ord(ch) <= 0xFDFF or 0xFE70 <= ord(ch) <= 0xFEFF for ch in shown)
+    bare = sum(0x0621 <= ord(ch) <= 0x064A and ch != "\u0640" for ch in shown)
+    return joined, bare
+
+
+@pytest.mark.parametrize("display", [LAID_OUT, Display(reorder=True), AS_WRITTEN])
+def test_arabic_letters_are_joined_on_screen_when_joining_is_on(report, display):
+    async def steps(app, pilot):
+        seen = [_screen_letters(app)]  # the story list
+        await pilot.press("enter")
+        seen.append(_screen_letters(app))  # a story's matrix and claim
+        await pilot.press("tab", "enter")
+        seen.append(_screen_letters(app))  # a finding, both claims
+        return seen
+
+    for joined, bare in _run(report, steps, display):
+        if display.join:
+            assert joined > 20 and bare == 0
+        else:
+            assert joined == 0 and bare > 20
+
+
+def test_the_browser_follows_checker_bidi_and_the_terminal(report, monkeypatch):
+    assert BrowseApp(report).arabic == LAID_OUT
+    monkeypatch.setenv("VTE_VERSION", "7600")  # GNOME Terminal and other VTE terminals join and reorder
+    assert BrowseApp(report).arabic == AS_WRITTEN
+    monkeypatch.setenv("CHECKER_BIDI", "on")
+    assert BrowseApp(report).arabic == LAID_OUT and BrowseApp(report, AS_WRITTEN).arabic == AS_WRITTEN
 
 
 def test_query_parse_keeps_sort_and_reads_fields():

@@ -79,14 +79,28 @@ def handle_errors(func: F) -> F:
 def say(label: str, message: str, *, style: str = "yellow", console: Console | None = None) -> None:
     """Print ``label`` in ``style`` and then ``message`` verbatim (never read as markup) to stderr or ``console``.
 
-    Messages carry file names, report text and exception text, in which ``[/url]`` or ``[sic]`` are words.
+    Messages carry file names, report text and exception text, in which ``[/url]`` or ``[sic]`` are words; their
+    Arabic is laid out as the report's is (``checker.text.display``).
     """
-    (console or err_console()).print(Text.assemble((label, style), message), soft_wrap=True)
+    console = console or err_console()
+    console.print(Text.assemble((label, style), _shown(Text(message), console)), soft_wrap=True)
 
 
 def notify(message: str) -> None:
     """Progress messages from the library (model conversion) go to stderr."""
-    err_console().print(Text(message, style="dim"), soft_wrap=True)
+    console = err_console()
+    console.print(_shown(Text(message, style="dim"), console), soft_wrap=True)
+
+
+def _shown(text: Text, console: Console) -> Text:
+    """``text`` with its Arabic joined and in display order where ``console`` is a terminal that needs it."""
+    from ..text.display import AS_WRITTEN, lay_out, terminal_display
+
+    try:
+        display = terminal_display(console.is_terminal)
+    except CheckerError:  # a bad CHECKER_BIDI: the command that reads it says so, through this function
+        display = AS_WRITTEN
+    return text if display == AS_WRITTEN else Text("\n").join(lay_out(text, None, display))
 
 
 @contextlib.contextmanager

@@ -8,7 +8,7 @@ from pathlib import Path
 import typer
 
 from .app import app, handle_errors, notify, progress_bar
-from .options import MinScoreOption, ModelOption, config_from, local_config
+from .options import Bidi, BidiOption, MinScoreOption, ModelOption, config_from, local_config
 
 
 @app.command("browse")
@@ -19,6 +19,7 @@ def browse_cli(
                                      "claims (folder, or name under indexes/); with PATHS, compare them with it."),
     model: str | None = ModelOption,
     min_score: float | None = MinScoreOption,
+    bidi: Bidi | None = BidiOption,
 ) -> None:
     """Browse stories, who asserts what, and each finding, in an interactive terminal app.
 
@@ -26,7 +27,9 @@ def browse_cli(
     not a terminal, prints the same report as `checker check`.
     """
     from ..api import check, check_index
+    from ..text.display import bidi_mode, terminal_display
 
+    mode = bidi_mode(bidi.value if bidi else None)  # a bad CHECKER_BIDI fails before the model loads
     if not paths and index is None:
         raise typer.BadParameter("give report PATHS, or --index NAME to browse a stored index")
     config = config_from(model=model, min_score=min_score)
@@ -38,8 +41,10 @@ def browse_cli(
 
         from .render import render_report
 
-        render_report(report, Console(), config_file=local_config())
+        console = Console()
+        render_report(report, console, config_file=local_config(), display=terminal_display(console.is_terminal,
+                                                                                             mode))
         return
     from ..tui.app import BrowseApp
 
-    BrowseApp(report).run()
+    BrowseApp(report, terminal_display(True, mode)).run()

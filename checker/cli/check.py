@@ -9,7 +9,7 @@ import typer
 
 from ..errors import ExitCode
 from .app import app, handle_errors, notify, progress_bar, say
-from .options import MinScoreOption, ModelOption, config_from, local_config, writable_output
+from .options import Bidi, BidiOption, MinScoreOption, ModelOption, config_from, local_config, writable_output
 
 
 class CheckFormat(str, Enum):
@@ -57,6 +57,7 @@ def check_cli(
     skip_unreadable: bool = typer.Option(False, "--skip-unreadable", help="Warn about reports that cannot be read "
                                          "(binary, corrupt, wrongly encoded, no claims) and check the rest, instead "
                                          "of exiting 3."),
+    bidi: Bidi | None = BidiOption,
 ) -> None:
     """Split reports into claims and report the claims that agree or contradict, with who said what.
 
@@ -69,6 +70,10 @@ def check_cli(
         raise typer.BadParameter("--add needs --against INDEX (the index to store the new reports in)")
     config = config_from(model=model, min_score=min_score, fail_on=fail_on.value if fail_on else None)
     files = output_files(outputs)  # before the model loads, so a bad path fails at once
+    if output_format is CheckFormat.text:  # a bad CHECKER_BIDI fails before the model loads too
+        from ..text.display import bidi_mode
+
+        bidi_mode(bidi.value if bidi else None)
     known = None
     if baseline is not None:  # read before the model loads, so a missing baseline fails at once
         from ..report.ci import read_baseline
@@ -86,7 +91,7 @@ def check_cli(
             say("baseline entry no longer occurs: ", f"{entry['id']} {entry['reason']}")
     if not agreements:
         report.findings = report.contradictions
-    print_report(report, output_format, annotate_agreements)
+    print_report(report, output_format, annotate_agreements, bidi.value if bidi else None)
     write_outputs(report, files, annotate_agreements)
     code = exit_code(report, config.fail_on)
     if report.skipped and not skip_unreadable:
@@ -138,18 +143,20 @@ def write_outputs(report, files: list[tuple[CheckFormat, Path]], annotate_agreem
 
 
 def _formatted(report, fmt: CheckFormat, annotate_agreements: bool) -> str:
-    """The report as a string in ``fmt`` (text as the terminal shows it, without colour, 100 columns wide)."""
+    """The report as a string in ``fmt`` (text as the terminal shows it, without colour, 100 columns wide, its Arabic
+    as stored: a file is laid out by whatever shows it)."""
     config_file = local_config()
     if fmt is CheckFormat.text:
         import io
 
         from rich.console import Console
 
+        from ..text.display import AS_WRITTEN
         from .render import render_report
 
         buffer = io.StringIO()
         render_report(report, Console(file=buffer, width=100, color_system=None, force_terminal=False),
-                      config_file=config_file)
+                      config_file=config_file, display=AS_WRITTEN)
         return buffer.getvalue()
     from ..report.outputs import render
 
@@ -157,14 +164,22 @@ def _formatted(report, fmt: CheckFormat, annotate_agreements: bool) -> str:
                   extra={"config": config_file} if config_file else None)
 
 
-def print_report(report, output_format: CheckFormat, annotate_agreements: bool = False) -> None:
-    """The report on stdout in ``output_format``; the config file in use is named (in the header for text)."""
+def print_report(report, output_format: CheckFormat, annotate_agreements: bool = False,
+                 bidi: str | None = None) -> None:
+    """The report on stdout in ``output_format``; the config file in use is named (in the header for text).
+
+    ``bidi`` (auto, on, off; default ``CHECKER_BIDI``) applies to text only: the other formats carry the text as
+    stored.
+    """
     if output_format is CheckFormat.text:
         from rich.console import Console
 
+        from ..text.display import terminal_display
         from .render import render_report
 
-        render_report(report, Console(), config_file=local_config())
+        console = Console()
+        render_report(report, console, config_file=local_config(),
+                      display=terminal_display(console.is_terminal, bidi))
         return
     if config_file := local_config():
         notify(f"config: {config_file}")

@@ -71,6 +71,18 @@ def train_cli(train: list[Path] = typer.Option(..., "--train", help="Training pa
     for name, dev_metrics in (card.get("dev_sets") or {dev[0].name: card["dev"]}).items():
         typer.echo(f"dev {name}: accuracy {dev_metrics['accuracy']:.4f}, macro-F1 {dev_metrics['macro_f1']:.4f}, "
                    f"macro-F1 agree/disagree {dev_metrics['macro_f1_agree_disagree']:.4f}")
+    from ..embed.base import ENCODERS
+    from ..judge.scorer import SAME_WEIGHTS
+
+    sibling = [e.name for e in ENCODERS.values() if e.model_id == SAME_WEIGHTS.get(embedder.model_id)]
+    if sibling:  # the same weights on the other numeric path (int8 / fp32): the card gives the dev figures of both
+        from ..judge.train import path_figures
+
+        paths = path_figures(scorer_folder(embedder.model_id), dev,
+                             [embedder, embedder_from_config(config_from(model=sibling[0]), notify)])
+        for path, figures in paths.items():
+            typer.echo(f"{path}: " + ", ".join(f"{name} {f['macro_f1_agree_disagree']:.4f}"
+                                               for name, f in figures.items() if isinstance(f, dict)))
     if stories is not None and hold_out:
         from ..api import fit_decision
 

@@ -11,7 +11,7 @@ import typer
 
 from .app import handle_errors, index_app, notify, progress_bar
 from .check import CheckFormat, exit_code, output_files, print_report, write_outputs
-from .options import Format, FormatOption, ModelOption, config_from
+from .options import Bidi, BidiOption, Format, FormatOption, ModelOption, config_from
 
 
 class IndexType(str, Enum):
@@ -149,7 +149,8 @@ def check_cli(index: Path = typer.Argument(..., help="Index folder, or a name un
               outputs: list[str] = typer.Option([], "--output", "-o", metavar="FORMAT:FILE", help="Also write the "
                                                 "report in FORMAT to FILE (atomically); repeat for several."),
               model: str | None = ModelOption, engine: Engine = EngineOption,
-              address: str | None = AddressOption, workers: int = WorkersOption) -> None:
+              address: str | None = AddressOption, workers: int = WorkersOption,
+              bidi: Bidi | None = BidiOption) -> None:
     """Find agreeing and contradicting claims among the claims an index holds (nothing is re-embedded).
 
     Exit codes as for `checker check`: 0 no contradiction, 1 contradictions found.
@@ -159,6 +160,10 @@ def check_cli(index: Path = typer.Argument(..., help="Index folder, or a name un
     from ..api import check_index
 
     files = output_files(outputs)
+    if output_format is CheckFormat.text:  # a bad CHECKER_BIDI fails before the claims are judged
+        from ..text.display import bidi_mode
+
+        bidi_mode(bidi.value if bidi else None)
     config = config_from(model=model)
     if engine is Engine.local:
         report = check_index(index, config=config, notify=notify)
@@ -167,6 +172,6 @@ def check_cli(index: Path = typer.Argument(..., help="Index folder, or a name un
 
         with RayJudge(address=address, workers=workers) as on_ray:
             report = check_index(index, config=config, notify=notify, run_judge=on_ray)
-    print_report(report, output_format)
+    print_report(report, output_format, bidi=bidi.value if bidi else None)
     write_outputs(report, files)
     raise typer.Exit(int(exit_code(report, config.fail_on)))

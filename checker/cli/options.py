@@ -18,6 +18,18 @@ class Format(str, Enum):
     json = "json"
 
 
+class Bidi(str, Enum):
+    """How Arabic is handed to the terminal (``checker.text.display``)."""
+
+    auto = "auto"
+    on = "on"
+    off = "off"
+
+
+BidiOption = typer.Option(None, "--bidi", help="Arabic in the terminal: on joins its letters and puts lines in "
+                          "display order, off prints it as stored (for terminals that lay it out: VTE, Konsole, "
+                          "mlterm), auto does it unless such a terminal is seen or output is not a terminal "
+                          "(default: CHECKER_BIDI, else auto).", show_default=False)
 ModelOption = typer.Option(None, "--model", "-m", help="sentence-transformers model name or folder, or a named "
                            "encoder: e5-small-int8 (int8 ONNX), multilingual-e5-small (fp32), use-multilingual-int8 "
                            f"(fastest). Default: {Config.model} (or model in the config file).")

@@ -1,8 +1,13 @@
-"""Draw reports and verdicts with Rich. Renderers take the console they draw on."""
+"""Draw reports and verdicts with Rich. Renderers take the console they draw on.
+
+Report text (claims, sources, reasons, story labels) is handed to the terminal as
+:mod:`checker.text.display` says: joined and in display order where the terminal does neither, as written
+where it does both, or when the output is a file or a pipe.
+"""
 
 from __future__ import annotations
 
-from rich.console import Console, Group
+from rich.console import Console, Group, RenderableType
 from rich.panel import Panel
 from rich.rule import Rule
 from rich.table import Column, Table
@@ -12,28 +17,43 @@ from ..judge.verdict import Relation, Verdict
 from ..read.claims import Claim
 from ..report.report import Finding, Report
 from ..report.style import STYLE, highlighted
+from ..text.display import AS_WRITTEN, BidiText, Display, lay_out, terminal_display
 
 
-def _claim_block(label: str, claim: Claim, spans: list[tuple[int, int]]) -> Group:
+def _shown(text: Text, display: Display) -> RenderableType:
+    """``text`` as the terminal should be given it: itself where nothing is to be done, else laid out per line."""
+    return text if display == AS_WRITTEN else BidiText(text, display)
+
+
+def _claim_block(label: str, claim: Claim, spans: list[tuple[int, int]], display: Display) -> Group:
     how = claim.attribution.how
     who = Text.assemble((f"{label} ", "bold"), (claim.attributed_to, "cyan"), (f"  {how}", "magenta"),
                         (f"  {claim.path}:{claim.line}", "dim"))
-    return Group(who, highlighted(claim.text, spans))
+    return Group(_shown(who, display), _shown(highlighted(claim.text, spans), display))
 
 
-def render_finding(finding: Finding, console: Console) -> None:
-    """One finding: relation, kind, scores, reason, and both claims with who asserts them."""
+def render_finding(finding: Finding, console: Console, *, display: Display | None = None) -> None:
+    """One finding: relation, kind, scores, reason, and both claims with who asserts them.
+
+    Args:
+        finding: what to draw.
+        console: where to draw it.
+        display: what to do to Arabic. Defaults to :func:`~checker.text.display.terminal_display` for
+            ``console``.
+    """
+    display = terminal_display(console.is_terminal) if display is None else display
     head = Text.assemble((f"{finding.relation.value.upper()}", STYLE[finding.relation]),
                          (f"  {finding.kind}", "bold"),
                          (f"  score {finding.score:.2f}  gate {finding.gate:.2f}  cos {finding.similarity:.3f}"
                           + ("" if finding.pair_score is None else f"  pair {finding.pair_score:.2f}"), "dim"))
-    body = Group(head, Text(finding.reason, style="italic"),
-                 _claim_block("A", finding.a, [d.a_span for d in finding.differences]),
-                 _claim_block("B", finding.b, [d.b_span for d in finding.differences]))
+    body = Group(head, _shown(Text(finding.reason, style="italic"), display),
+                 _claim_block("A", finding.a, [d.a_span for d in finding.differences], display),
+                 _claim_block("B", finding.b, [d.b_span for d in finding.differences], display))
     console.print(Panel(body, border_style=STYLE[finding.relation].replace("bold ", ""), padding=(0, 1)))
 
 
-def render_report(report: Report, console: Console, *, config_file: str | None = None) -> None:
+def render_report(report: Report, console: Console, *, config_file: str | None = None,
+                  display: Display | None = None) -> None:
     """The terminal report: a summary, warnings, then findings grouped by story.
 
     Every string from a report, a file name or a source reaches Rich as :class:`~rich.text.Text`, never as
@@ -44,7 +64,14 @@ def render_report(report: Report, console: Console, *, config_file: str | None =
         console: where to draw it.
         config_file: a ``checker.toml`` the settings were read from, shown in the header so a setting
             picked up from the current folder is visible. Defaults to none.
+        display: what to do to Arabic (joined letters, display order). Defaults to
+            :func:`~checker.text.display.terminal_display` for ``console``: ``CHECKER_BIDI``, else laid out on
+            a terminal that does not do it itself, as written to a file or a pipe.
+
+    Raises:
+        ConfigError: ``CHECKER_BIDI`` is not auto, on or off.
     """
+    display = terminal_display(console.is_terminal) if display is None else display
     if config_file:
         console.print(Text(f"config: {config_file}", style="dim"), soft_wrap=True)
     summary = Table.grid(padding=(0, 2))
@@ -63,24 +90,32 @@ def render_report(report: Report, console: Console, *, config_file: str | None =
         console.print("No agreeing or contradicting claims found.")
         return
     for story in report.stories:
-        title = Text.assemble(f"Story {story.id}: {story.label}  ", (f"{story.contradictions} contradict", "red"),
+        label = lay_out(Text(story.label), None, display)[0]  # on its own, so the counts stay out of its run
+        title = Text.assemble(f"Story {story.id}: ", label, "  ", (f"{story.contradictions} contradict", "red"),
                               " ", (f"{story.agreements} agree", "green"))
         console.print(Rule(title, align="left"))
         for finding in story.findings:
-            render_finding(finding, console)
+            render_finding(finding, console, display=display)
 
 
-def render_verdict(a: str, b: str, verdict: Verdict, console: Console, min_score: float = 0.5) -> None:
-    """The verdict of ``checker compare``; one scoring below ``min_score`` says ``check`` would not report it."""
+def render_verdict(a: str, b: str, verdict: Verdict, console: Console, min_score: float = 0.5, *,
+                   display: Display | None = None) -> None:
+    """The verdict of ``checker compare``; one scoring below ``min_score`` says ``check`` would not report it.
+
+    ``display`` says what to do to Arabic, as for :func:`render_report`.
+    """
+    display = terminal_display(console.is_terminal) if display is None else display
     weak = verdict.relation is not Relation.UNRELATED and verdict.score < min_score
     head = Text.assemble((verdict.relation.value.upper(), STYLE[verdict.relation]), (f"  {verdict.kind}", "bold"),
                          (f"  score {verdict.score:.2f}  gate {verdict.gate:.2f}  cos {verdict.similarity:.3f}"
                           + ("" if verdict.pair_score is None else f"  pair {verdict.pair_score:.2f}"), "dim"),
                          (f"  weak: below min_score {min_score:.2f}, `checker check` would not report it"
                           if weak else "", "yellow"))
-    console.print(Panel(Group(head, Text(verdict.reason, style="italic"),
-                              Text.assemble(("A ", "bold"), highlighted(a, [d.a_span for d in verdict.differences])),
-                              Text.assemble(("B ", "bold"), highlighted(b, [d.b_span for d in verdict.differences]))),
+    console.print(Panel(Group(head, _shown(Text(verdict.reason, style="italic"), display),
+                              _shown(Text.assemble(("A ", "bold"), highlighted(a, [d.a_span for d in
+                                                                                    verdict.differences])), display),
+                              _shown(Text.assemble(("B ", "bold"), highlighted(b, [d.b_span for d in
+                                                                                    verdict.differences])), display)),
                         padding=(0, 1)))
 
 

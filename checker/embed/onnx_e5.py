@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from collections import OrderedDict
 from collections.abc import Callable
 from pathlib import Path
 
@@ -166,6 +167,11 @@ class OnnxE5Embedder:
         self.folder = Path(folder) if folder else None
         self.threads = threads
         self._session = self._tokenizer = None
+        #: layers whose token vectors :meth:`embed` keeps for :meth:`token_states` (set by the caller that will
+        #: judge the texts it embeds: one encoder pass per claim, not two); empty keeps none
+        self.keep_layers: tuple[int, ...] = ()
+        self.keep_limit = 5000  #: texts whose token vectors are kept (the most recent; ~60 KB a claim for two layers)
+        self._kept: OrderedDict[str, dict[int, np.ndarray]] = OrderedDict()
 
     def _load(self):
         if self._session is None:
@@ -202,11 +208,25 @@ class OnnxE5Embedder:
             yield batch, mask, session.run(outputs, {"input_ids": ids, "attention_mask": mask})
 
     def embed(self, texts: list[str]) -> np.ndarray:
-        """Encode ``texts`` (with the ``query: `` prompt) into L2-normalised float32 rows."""
+        """Encode ``texts`` (with the ``query: `` prompt) into L2-normalised float32 rows; with :attr:`keep_layers`
+        set, the token vectors after those layers are kept for :meth:`token_states` from the same pass."""
         out = np.zeros((len(texts), self.dimension), dtype=np.float32)
-        for batch, mask, (tokens,) in self._runs(texts, ["token_embeddings"]):
+        layers = self.keep_layers if self.keep_limit > 0 else ()
+        names = ["token_embeddings"] + [f"hidden_{layer}" for layer in layers]
+        for batch, mask, (tokens, *states) in self._runs(texts, names):
             out[batch] = mean_pool(tokens, mask)
+            lengths = mask.sum(1)
+            for row, i in enumerate(batch):
+                if layers:
+                    self._keep(texts[i], {layer: s[row, :lengths[row]].astype(np.float32)
+                                          for layer, s in zip(layers, states)})
         return out
+
+    def _keep(self, text: str, states: dict[int, np.ndarray]) -> None:
+        self._kept[text] = states
+        self._kept.move_to_end(text)
+        while len(self._kept) > self.keep_limit:
+            self._kept.popitem(last=False)
 
     def token_states(self, texts: list[str], layers: tuple[int, ...]) -> list[dict[int, np.ndarray]]:
         """Per text, ``{layer: (tokens, dim)}`` token vectors after each of ``layers`` (see :data:`STATE_LAYERS`).
@@ -220,10 +240,18 @@ class OnnxE5Embedder:
             raise ModelError(f"the ONNX model exports no token vectors for layers {missing} "
                              f"(it has {sorted(exported)})")
         out: list[dict[int, np.ndarray]] = [{} for _ in texts]
-        for batch, mask, states in self._runs(texts, [f"hidden_{layer}" for layer in layers]):
+        missing = []
+        for i, text in enumerate(texts):
+            kept = self._kept.get(text)
+            if kept is not None and all(layer in kept for layer in layers):
+                out[i] = {layer: kept[layer] for layer in layers}
+            else:
+                missing.append(i)
+        todo = [texts[i] for i in missing]
+        for batch, mask, states in self._runs(todo, [f"hidden_{layer}" for layer in layers]) if todo else ():
             lengths = mask.sum(1)
             for row, i in enumerate(batch):
-                out[i] = {layer: s[row, :lengths[row]].astype(np.float32) for layer, s in zip(layers, states)}
+                out[missing[i]] = {layer: s[row, :lengths[row]].astype(np.float32) for layer, s in zip(layers, states)}
         return out
 
 

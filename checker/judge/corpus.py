@@ -137,6 +137,15 @@ def judge_claims(claims: list[Claim], vectors: np.ndarray, model_id: str, config
     return sorted(findings, key=lambda f: (f.relation is not Relation.CONTRADICT, -f.score, f.id))
 
 
+def keep_token_states(encoder: Embedder) -> None:
+    """Ask ``encoder`` to keep, from its sentence pass, the token vectors its pair scorer reads (encoders with a
+    ``keep_layers`` attribute, :class:`~checker.embed.onnx_e5.OnnxE5Embedder`): the judge then encodes each claim
+    once, not twice."""
+    scorer = PairScorer.for_model(encoder.model_id)
+    if isinstance(scorer, TokenPairScorer) and hasattr(encoder, "keep_layers"):
+        encoder.keep_layers = scorer.layers
+
+
 def pair_probabilities(pairs: list[tuple[str, str]], encoder: Embedder, known: dict[str, np.ndarray] | None = None
                        ) -> tuple[PairScorer | None, np.ndarray | None]:
     """The scorer trained for ``encoder`` and its ``(n, 3)`` agree/disagree/other probabilities for ``pairs``;

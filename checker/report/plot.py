@@ -1,7 +1,8 @@
 """Plots of a :class:`~checker.report.Report` with matplotlib (imported when a plot is drawn).
 
 Each function takes the report and an optional ``ax`` to draw on, and returns the Axes.
-Arabic labels are shaped and put in display order (matplotlib does neither).
+Arabic labels follow :mod:`checker.text.display`: as written where matplotlib joins and orders Arabic itself
+(libraqm, 3.11 on), joined and in display order where it does neither.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from typing import TYPE_CHECKING, Protocol
 import numpy as np
 
 from ..judge.verdict import Relation
+from ..text.display import Display, plot_display, visual
 
 if TYPE_CHECKING:  # what a plot reads of a report; not Report itself, which imports this module for its methods
     from collections.abc import Sequence
@@ -30,15 +32,17 @@ class Plotted(Protocol):
     def stories(self) -> Sequence[Story]: ...
 
 
-def display_label(text: str, width: int = 40) -> str:
-    """A label as matplotlib should draw it: shortened, Arabic letters joined and in visual order."""
+def display_label(text: str, width: int = 40, display: Display | None = None) -> str:
+    """A label as matplotlib should be given it: shortened to ``width`` characters, Arabic laid out per ``display``.
+
+    Args:
+        text: the label as stored.
+        width: most characters kept (an ellipsis ends a cut label). Defaults to 40.
+        display: what to do to Arabic. Defaults to :func:`~checker.text.display.plot_display` (nothing where
+            matplotlib shapes Arabic itself; joined and reordered where it does not).
+    """
     text = text if len(text) <= width else text[: width - 1] + "…"
-    try:
-        import arabic_reshaper
-        from bidi import get_display
-    except ImportError:  # plots still draw, with unjoined letters in logical order
-        return text
-    return get_display(arabic_reshaper.reshape(text))
+    return visual(text, plot_display() if display is None else display)
 
 
 def _axes(ax, size: tuple[float, float]):

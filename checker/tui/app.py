@@ -21,7 +21,7 @@ from textual.widgets import DataTable, Footer, Input, Static
 
 from ..judge.stories import Story
 from ..report.report import Finding, Report
-from .bidi import BidiText, one_line
+from ..text.display import BidiText, Display, one_line, terminal_display
 from .widgets import LEGEND, RELATION_STYLE, RELATIONS, STANCE_CELL, ClaimPane, Query, cycle
 
 
@@ -54,7 +54,8 @@ class FindingScreen(Screen):
         head = Text.assemble((f"{self.at + 1}/{len(self.findings)} ", "dim"),
                              (f.relation.value.upper(), RELATION_STYLE[f.relation]), (f"  {f.kind}", "bold"),
                              (f"  score {f.score:.2f}  gate {f.gate:.2f}  cos {f.similarity:.3f}{pair}", "dim"))
-        self.query_one("#head", Static).update(Group(head, BidiText(Text(f.reason, style="italic"))))
+        self.query_one("#head", Static).update(Group(head, BidiText(Text(f.reason, style="italic"),
+                                                                          self.app.arabic)))
         self.query_one("#a", ClaimPane).show("A", f.a, [d.a_span for d in f.differences])
         self.query_one("#b", ClaimPane).show("B", f.b, [d.b_span for d in f.differences])
 
@@ -88,7 +89,7 @@ class StoryScreen(Screen):
 
     def compose(self) -> ComposeResult:
         story = self.story
-        yield Static(Text.assemble((f"Story {story.id} ", "bold"), one_line(story.label, 50),
+        yield Static(Text.assemble((f"Story {story.id} ", "bold"), one_line(story.label, 50, self.app.arabic),
                                    (f"  ✗{story.contradictions} ✓{story.agreements}", "bold")), id="title")
         yield DataTable(id="matrix", cursor_type="cell", zebra_stripes=True)
         yield Static(Text(LEGEND, style="dim"), id="legend")
@@ -104,7 +105,7 @@ class StoryScreen(Screen):
         for source, cells in self.story.stances().items():
             row = [Text(*STANCE_CELL[cells[c.id]], justify="center") if c.id in cells
                    else Text("·", style="dim", justify="center") for c in self.story.claims]
-            matrix.add_row(one_line(source, 22), *row)
+            matrix.add_row(one_line(source, 22, self.app.arabic), *row)
         findings = self.query_one("#findings", DataTable)
         findings.add_columns("relation", "kind", "score", "A", "B")
         number = {c.id: n for n, c in enumerate(self.story.claims, 1)}
@@ -175,7 +176,8 @@ class StoriesScreen(Screen):
             table.add_row(str(story.id), Text(str(story.contradictions), style="bold red" if story.contradictions
                                               else "dim"),
                           Text(str(story.agreements), style="green" if story.agreements else "dim"),
-                          str(len(story.claims)), str(len(story.sources)), one_line(story.label, 56),
+                          str(len(story.claims)), str(len(story.sources)),
+                          one_line(story.label, 56, self.app.arabic),
                           key=str(story.id))
         r = self.report
         self.query_one("#status", Static).update(Text.assemble(
@@ -228,6 +230,9 @@ class BrowseApp(App):
 
     Args:
         report: what to browse (from :func:`checker.check`, or any hand-made :class:`Report`).
+        display: what to do to Arabic before the terminal draws it. Defaults to
+            :func:`~checker.text.display.terminal_display` (``CHECKER_BIDI``, else joined and reordered unless
+            the terminal does it).
     """
 
     TITLE = "checker browse"
@@ -243,9 +248,10 @@ class BrowseApp(App):
     """
     BINDINGS: ClassVar[list[BindingType]] = [Binding("q", "quit", "quit")]
 
-    def __init__(self, report: Report) -> None:
+    def __init__(self, report: Report, display: Display | None = None) -> None:
         super().__init__()
         self.report = report
+        self.arabic = terminal_display() if display is None else display
 
     def get_default_screen(self) -> Screen:
         return StoriesScreen(self.report)

@@ -12,7 +12,7 @@ from ..judge.stories import Stance, Story
 from ..judge.verdict import Relation
 from ..read.claims import Claim
 from ..report.style import STYLE, highlighted
-from .bidi import BidiText
+from ..text.display import BidiText
 
 RELATION_STYLE = {r: STYLE[r] for r in (Relation.CONTRADICT, Relation.AGREE, Relation.UPDATE)}
 STANCE_CELL = {Stance.ASSERTS: ("A", "bold"), Stance.REPORTS: ("R", "cyan"), Stance.DENIES: ("D", "magenta"),
@@ -29,7 +29,8 @@ class ClaimPane(Static):
         who = Text.assemble((f"{label} ", "bold"), (claim.attributed_to, "cyan"), (f"  {claim.attribution.how}",
                                                                                   "magenta"))
         where = Text(f"{claim.path}:{claim.line}", style="dim")
-        self.update(Group(BidiText(who), where, BidiText(highlighted(claim.text, list(spans)))))
+        arabic = self.app.arabic
+        self.update(Group(BidiText(who, arabic), where, BidiText(highlighted(claim.text, list(spans)), arabic)))
 
 
 @dataclass(frozen=True)
