@@ -65,7 +65,7 @@ def run_one(path: str, dim: int) -> dict:
             return out / np.linalg.norm(out, axis=1, keepdims=True)
 
     stages: dict[str, float] = {}
-    timed = {"read_paths": api.read_paths, "_split": api._split, "judge_claims": api.judge_claims}
+    timed = {"read_inputs": api.read_inputs, "split_corpus": api.split_corpus, "judge_claims": api.judge_claims}
 
     def clock(name, func):
         def wrapper(*args, **kwargs):

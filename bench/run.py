@@ -109,10 +109,9 @@ def write_synthetic_index(folder: Path, vectors: np.ndarray, model_id: str, per_
 
 def default_embedder():
     """The embedder the library resolves from ``Config()`` (whatever the default encoder path is)."""
-    from checker.api import _session
-    from checker.config import Config
+    from checker.api import Checker
 
-    return _session(Config(), None, None).embedder
+    return Checker().embedder
 
 
 def sample_claims() -> list[str]:

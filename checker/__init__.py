@@ -5,7 +5,7 @@ numpy, FAISS or judge code until a name is used.
 
 Example:
     >>> import checker                                        # doctest: +SKIP
-    >>> report = checker.check(["examples/reports"])          # doctest: +SKIP
+    >>> report = checker.check("examples/reports")            # doctest: +SKIP
     >>> report.to_pandas()                                    # doctest: +SKIP
 """
 
@@ -19,7 +19,8 @@ from ._version import __version__ as __version__
 
 #: public name → the module that defines it
 _PUBLIC = {
-    "build_index": "api", "check": "api", "check_index": "api", "check_texts": "api", "compare": "api",
+    "Checker": "api", "build_index": "api", "check": "api", "check_index": "api", "check_texts": "api",
+    "compare": "api", "compare_many": "api",
     "Attribution": "read.claims", "Claim": "read.claims",
     "Config": "config", "load_config": "config",
     "CheckerError": "errors", "ConfigError": "errors", "ExitCode": "errors", "IndexStoreError": "errors",
@@ -49,7 +50,7 @@ def __dir__() -> list[str]:
 _install_old_paths()
 
 if TYPE_CHECKING:  # for type checkers and IDEs: the same names, eagerly
-    from .api import build_index, check, check_index, check_texts, compare  # noqa: F401
+    from .api import Checker, build_index, check, check_index, check_texts, compare, compare_many  # noqa: F401
     from .config import Config, load_config  # noqa: F401
     from .errors import CheckerError, ConfigError, ExitCode, IndexStoreError, InputError, ModelError, NoReportsError  # noqa: F401
     from .judge.findings import Finding  # noqa: F401

@@ -1,5 +1,6 @@
 from datetime import date
 
+import pandas as pd
 import pytest
 
 from checker.judge.stories import Stance, parse_date, short_label, stance_of
@@ -19,14 +20,24 @@ def test_stories_group_connected_claims_with_dates_and_counts(report):
     assert len(report.stories) == 1  # and again when the findings change
 
 
-def test_matrix_says_who_asserts_reports_denies_and_contradicts(report):
+def test_stances_say_who_asserts_reports_denies_and_contradicts(report):
     story = report.stories[0]
     a, b = story.claims
-    matrix = story.matrix()
-    assert matrix["صحيفة التايمز"] == {a.id: Stance.REPORTS, b.id: Stance.CONTRADICTS}
-    assert matrix["مسؤولين (via تقرير)"] == {b.id: Stance.REPORTS, a.id: Stance.CONTRADICTS}
+    stances = story.stances()
+    assert stances["صحيفة التايمز"] == {a.id: Stance.REPORTS, b.id: Stance.CONTRADICTS}
+    assert stances["مسؤولين (via تقرير)"] == {b.id: Stance.REPORTS, a.id: Stance.CONTRADICTS}
     c, d = report.stories[1].claims
-    assert report.stories[1].matrix()["الوزير"] == {c.id: Stance.ASSERTS, d.id: Stance.AGREES}
+    assert report.stories[1].stances()["الوزير"] == {c.id: Stance.ASSERTS, d.id: Stance.AGREES}
+
+
+def test_matrix_is_a_frame_of_sources_by_claims(report):
+    story = report.stories[1]
+    c, d = story.claims
+    matrix = story.matrix()
+    assert (matrix.index.name, matrix.columns.name, list(matrix.columns)) == ("source", "claim_id", [c.id, d.id])
+    assert matrix.loc["الوزير"].tolist() == ["asserts", "agrees"]
+    assert matrix.loc["the minister"].tolist() == ["agrees", "asserts"]
+    assert matrix.to_dict("index") == {s: {k: v.value for k, v in row.items()} for s, row in story.stances().items()}
 
 
 def test_stance_of_a_denial_or_negation():
@@ -60,8 +71,9 @@ def test_pandas_views_share_the_stories(report):
     findings, claims, stories = (report.to_pandas(w) for w in ("findings", "claims", "stories"))
     assert list(findings["story"]) == [1, 2] and list(findings["a_line"]) == [2, 3]
     assert claims.set_index("claim_id")["story"].to_dict() == {c.id: s.id for s in report.stories for c in s.claims}
-    assert list(stories["contradictions"]) == [1, 0] and stories["first_date"][0] == date(2024, 12, 1)
-    with pytest.raises(ValueError, match="findings, claims or stories"):
+    assert list(stories["contradictions"]) == [1, 0] and stories["first_date"][0] == pd.Timestamp(2024, 12, 1)
+    assert str(stories["last_date"].dtype) == "datetime64[ns]"
+    with pytest.raises(ValueError, match="findings, claims, stories or reports"):
         report.to_pandas("nope")
 
 

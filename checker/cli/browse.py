@@ -34,7 +34,7 @@ def browse_cli(
         raise typer.BadParameter("give report PATHS, or --index NAME to browse a stored index")
     config = config_from(model=model, min_score=min_score)
     with progress_bar() as progress:
-        report = (check([str(p) for p in paths], against=index, config=config, notify=notify, progress=progress)
+        report = (check(list(paths), against=index, config=config, notify=notify, progress=progress)
                   if paths else check_index(index, config=config, notify=notify))
     if not sys.stdout.isatty():
         from rich.console import Console

@@ -80,7 +80,7 @@ def check_cli(
 
         known = read_baseline(baseline)
     with progress_bar() as progress:
-        report = check([str(p) for p in paths], against=against, config=config, notify=notify, progress=progress)
+        report = check(list(paths), against=against, config=config, notify=notify, progress=progress)
     if known is not None:  # before --no-agreements, which would make the baseline's agreements look gone
         from ..report.ci import apply_baseline
 
@@ -209,7 +209,7 @@ def baseline_cli(
 
     writable_output(output, "--output")  # before the model loads and the reports are judged
     config = config_from(model=model)
-    report = check([str(p) for p in paths], against=against, config=config, notify=notify)
+    report = check(list(paths), against=against, config=config, notify=notify)
     for skipped in report.skipped:
         say("warning: skipped ", f"{skipped.path}: {skipped.reason}")
     write_baseline(report, output)

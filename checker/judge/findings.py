@@ -9,6 +9,7 @@ from typing import Any
 from ..read.claims import Claim
 from ..text.arabic import normalize
 from .verdict import Difference, Relation, Verdict
+from .views import finding_repr, findings_table
 
 
 @dataclass(frozen=True)
@@ -45,6 +46,12 @@ class Finding:
         """Build a finding from a judged pair."""
         return cls(finding_id(a, b), verdict.relation, verdict.score, verdict.kind, verdict.reason, a, b,
                    verdict.gate, verdict.similarity, verdict.differences, verdict.pair_score)
+
+    def __repr__(self) -> str:
+        return finding_repr(self)
+
+    def _repr_html_(self) -> str:
+        return findings_table([self])
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON shape of ``checker check --format json``."""

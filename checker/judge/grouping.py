@@ -175,3 +175,14 @@ def story_links(documents: Sequence[Document], story_of: dict[str, int], limit: 
                 others = sorted(others, key=lambda j: -sim[i, j])[:limit]
             links[documents[i].id].update(documents[j].id for j in others)
     return links
+
+
+def report_stories(documents: list[Document], pairing: str = "story"
+                   ) -> tuple[dict[str, int] | None, dict[str, set[str]] | None]:
+    """Reports grouped into stories and which reports of a story meet (``story_of``, ``links``), or (None, None)
+    with ``pairing = "nearest"`` or more than :data:`MAX_REPORTS` reports (too many at once to form stories)."""
+    if pairing != "story" or len(documents) > MAX_REPORTS:
+        return None, None
+    similarity = report_similarity([d.text for d in documents])  # once, for the grouping and the links
+    story_of = group_reports(documents, similarity=similarity)
+    return story_of, story_links(documents, story_of, similarity=similarity)

@@ -13,6 +13,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from enum import Enum
+from typing import TYPE_CHECKING
 
 from ..read.claims import Claim
 from ..read.dates import parse_date
@@ -21,6 +22,10 @@ from ..text.arabic import normalize
 from ..text.signals import read_signals
 from .findings import Finding
 from .verdict import Relation
+from .views import story_html, story_repr
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 _CUE = re.compile(r"^[\s:،,\"“”«»]*(?:(?:أن|إن|أنه|إنه|بأن|that)\s+)?[\"“”«»]*")
 
@@ -100,12 +105,32 @@ class Story:
         """The latest known publication date of its reports."""
         return max(self.dates, default=None)
 
-    def matrix(self) -> dict[str, dict[str, Stance]]:
-        """Sources × claims: ``matrix[source][claim_id]`` is that source's stance, where it has one.
+    def __repr__(self) -> str:
+        return story_repr(self)
+
+    def _repr_html_(self) -> str:
+        return story_html(self)
+
+    def matrix(self) -> pd.DataFrame:
+        """Sources × claims as a DataFrame: a row per source, a column per claim id (the ``claim_id`` of
+        ``Report.to_pandas("claims")``, in :attr:`claims` order), each cell that source's stance (``asserts``,
+        ``reports``, ``denies``, ``agrees``, ``contradicts``) or None.
 
         A source asserts, reports or denies its own claims; it agrees with or contradicts the
-        claims that its own claims are found to agree with or contradict.
+        claims that its own claims are found to agree with or contradict (:meth:`stances` as dicts).
         """
+        import pandas as pd
+
+        stances = self.stances()
+        frame = pd.DataFrame([[row[c.id].value if c.id in row else None for c in self.claims]
+                              for row in stances.values()],
+                             index=pd.Index(list(stances), name="source"),
+                             columns=pd.Index([c.id for c in self.claims], name="claim_id"), dtype=object)
+        return frame
+
+    def stances(self) -> dict[str, dict[str, Stance]]:
+        """Sources × claims as dicts: ``stances()[source][claim_id]`` is that source's :class:`Stance`, where it has
+        one (what :meth:`matrix` tabulates)."""
         rows: dict[str, dict[str, Stance]] = {s: {} for s in self.sources}
         for claim in self.claims:
             rows[claim.attributed_to][claim.id] = stance_of(claim)

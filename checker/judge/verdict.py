@@ -12,6 +12,7 @@ from typing import Protocol
 
 from ..errors import ModelError
 from ..folders import data_roots
+from .views import verdict_html, verdict_repr
 
 # How sure a difference of each kind makes a contradiction, once the gate has passed.
 _STRENGTH = {"negation": 0.95, "location": 0.9, "number": 0.85, "date": 0.8, "antonym": 0.8, "actor": 0.75,
@@ -68,6 +69,12 @@ class Verdict:
     similarity: float
     differences: tuple[Difference, ...] = field(default_factory=tuple)
     pair_score: float | None = None
+
+    def __repr__(self) -> str:
+        return verdict_repr(self)
+
+    def _repr_html_(self) -> str:
+        return verdict_html(self)
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ import bisect
 import hashlib
 import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -21,7 +22,7 @@ from typing import Any
 from ..text.arabic import normalize, skeleton
 from .attribution import QUOTES, find_attribution
 from .clean import article_spans
-from .ingest import Document, Notice, Skipped
+from .ingest import Corpus, Document, Notice, Skipped
 
 MIN_WORDS = 4
 
@@ -267,3 +268,28 @@ def claim_rows(claims: list[Claim], story_of: dict[str, int] | None = None) -> l
     return [{"claim_id": c.id, "story": story_of.get(c.id), "report_id": c.report_id, "path": c.path,
              "line": c.line, "text": c.text, "attributed_to": c.attributed_to, "how": c.attribution.how,
              "start": c.span[0], "end": c.span[1]} for c in claims]
+
+
+SPLITTING = "splitting reports"  #: :func:`split_corpus`'s progress stage, counted in reports
+
+
+def split_corpus(corpus: Corpus, progress: Callable[[str, int, int], None] | None = None) -> tuple[Corpus, list[Claim]]:
+    """The corpus's claims, and the corpus with reports that split into no claim moved to ``skipped`` and
+    reports the cleaner cut noted in ``notices`` (:func:`unclaimed`); ``progress(SPLITTING, done, total)``
+    after each report."""
+    kept, claims = Corpus(skipped=list(corpus.skipped), notices=list(corpus.notices)), []
+    for done, doc in enumerate(corpus.documents):
+        if progress is not None:
+            progress(SPLITTING, done, len(corpus.documents))
+        mine = split_claims(doc)
+        said = unclaimed(doc, mine)
+        if isinstance(said, Skipped):
+            kept.skipped.append(said)
+            continue
+        if said is not None:
+            kept.notices.append(said)
+        kept.documents.append(doc)
+        claims.extend(mine)
+    if progress is not None:
+        progress(SPLITTING, len(corpus.documents), len(corpus.documents))
+    return kept, claims

@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import unicodedata
 from dataclasses import dataclass, field, replace
+from datetime import date, datetime, time
 
 from ..errors import InputError
 from .clean import metadata
@@ -133,5 +134,10 @@ def distinct(doc: Document, seen: dict[str, str], notices: list[Notice], unique:
 
 def _nth(values, n: int) -> str | None:
     value = values[n] if values is not None and n < len(values) else None
-    return None if value is None or value != value else str(value)  # NaN from pandas is not a value
+    if value is None or value != value:  # NaN (and NaT) from pandas is not a value
+        return None
+    if isinstance(value, datetime):  # a date column of a DataFrame: ISO, the day alone for a naive midnight
+        plain = value.tzinfo is None and value.time() == time()
+        return value.date().isoformat() if plain else value.isoformat()
+    return value.isoformat() if isinstance(value, date) else str(value)
 

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-import html
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from ..judge.findings import Finding
 from ..judge.stories import Story, group_stories
 from ..judge.verdict import Relation
+from ..judge.views import esc, findings_table, plural, story_heading
 from ..read.claims import Claim, claim_rows
 from ..read.ingest import Document, Notice, Skipped
 
@@ -53,6 +54,14 @@ class Report:
     def agreements(self) -> list[Finding]:
         """Findings whose relation is agree."""
         return [f for f in self.findings if f.relation is Relation.AGREE]
+
+    def __repr__(self) -> str:
+        skipped = f", {len(self.skipped)} skipped" if self.skipped else ""
+        against = f", against {self.stored_claims} stored claims" if self.stored_claims else ""
+        return (f"Report({plural(len(self.documents), 'report')}, {plural(len(self.claims), 'claim')}, "
+                f"{plural(len(self.contradictions), 'contradiction')}, {plural(len(self.agreements), 'agreement')} "
+                f"in {plural(len(self.stories), 'story', 'stories')}{skipped}{against}, "
+                f"model={self.model!r})")
 
     @property
     def stories(self) -> list[Story]:
@@ -107,7 +116,11 @@ class Report:
         }
 
     def to_pandas(self, what: str = "findings"):
-        """A DataFrame of ``findings`` (default), ``claims`` or ``stories``.
+        """A DataFrame of ``findings`` (default), ``claims``, ``stories`` or ``reports``.
+
+        Dates are pandas datetimes: a story's ``first_date`` and ``last_date`` (days), a report's ``date`` (as
+        written in the report, read by :func:`~checker.read.dates.parse_date`; UTC-aware when any report's date
+        carries a time zone), NaT where unknown.
 
         Raises:
             ValueError: ``what`` is none of those.
@@ -118,12 +131,21 @@ class Report:
             story_of = {c.id: s.id for s in self.stories for c in s.claims}
             return pd.DataFrame(claim_rows(self.claims, story_of))
         if what == "stories":
-            return pd.DataFrame([{"story": s.id, "label": s.label, "claims": len(s.claims),
-                                  "contradictions": s.contradictions, "agreements": s.agreements,
-                                  "sources": "; ".join(s.sources), "reports": len(s.reports),
-                                  "first_date": s.first_date, "last_date": s.last_date} for s in self.stories])
+            frame = pd.DataFrame([{"story": s.id, "label": s.label, "claims": len(s.claims),
+                                   "contradictions": s.contradictions, "agreements": s.agreements,
+                                   "sources": "; ".join(s.sources), "reports": len(s.reports),
+                                   "first_date": s.first_date, "last_date": s.last_date} for s in self.stories],
+                                 columns=["story", "label", "claims", "contradictions", "agreements", "sources",
+                                          "reports", "first_date", "last_date"])
+            return frame.astype({"first_date": "datetime64[ns]", "last_date": "datetime64[ns]"})
+        if what == "reports":
+            return pd.DataFrame({"report_id": [d.id for d in self.documents], "path": [d.path for d in self.documents],
+                                 "title": [d.title for d in self.documents],
+                                 "source": [d.source for d in self.documents],
+                                 "date": datetimes([d.date for d in self.documents]),
+                                 "url": [d.url for d in self.documents]})
         if what != "findings":
-            raise ValueError(f"what must be findings, claims or stories (got {what!r})")
+            raise ValueError(f"what must be findings, claims, stories or reports (got {what!r})")
         story_of = {f.id: s.id for s in self.stories for f in s.findings}
         return pd.DataFrame([{"id": f.id, "story": story_of[f.id], "relation": f.relation.value, "score": f.score,
                               "kind": f.kind, "reason": f.reason, "gate": f.gate, "similarity": f.similarity,
@@ -133,33 +155,35 @@ class Report:
                              for f in self.findings])
 
     def _repr_html_(self) -> str:
-        head = (f"<p>{len(self.documents)} reports, {len(self.claims)} claims, "
-                f"{len(self.contradictions)} contradictions, {len(self.agreements)} agreements</p>")
-        parts = [head]
+        parts = [f"<p>{plural(len(self.documents), 'report')}, {plural(len(self.claims), 'claim')}, "
+                 f"{plural(len(self.contradictions), 'contradiction')}, {plural(len(self.agreements), 'agreement')}"
+                 f" · model {esc(self.model)}</p>"]
+        if self.skipped or self.warnings:
+            items = [f"<li dir='auto'>skipped {esc(s.path)}: {esc(s.reason)}</li>" for s in self.skipped]
+            items += [f"<li dir='auto'>{esc(w.path)}: {esc(w.message)}</li>" for w in self.warnings]
+            parts.append(f"<ul>{''.join(items)}</ul>")
         for story in self.stories:
-            rows = "".join(_finding_row(f) for f in story.findings)
-            parts.append(f"<h4 dir='auto'>Story {story.id}: {html.escape(story.label)}</h4>"
-                         "<table><tr><th>relation</th><th>kind</th><th>score</th><th>claim A</th><th>claim B</th>"
-                         f"<th>reason</th></tr>{rows}</table>")
+            parts.append(story_heading(story) + findings_table(story.findings))
         return "".join(parts)
 
 
-def _marked(claim: Claim, spans: list[tuple[int, int]]) -> str:
-    """Claim text as HTML with the differing spans in ``<mark>``."""
-    out, at = [], 0
-    for start, end in sorted(s for s in spans if 0 <= s[0] < s[1] <= len(claim.text)):
-        if start >= at:
-            out += [html.escape(claim.text[at:start]), f"<mark>{html.escape(claim.text[start:end])}</mark>"]
-            at = end
-    out.append(html.escape(claim.text[at:]))
-    return "".join(out)
+def datetimes(texts: list[str | None]):
+    """Publication dates as written, as a pandas datetime Series: ISO dates and times as they are, other forms
+    («28 ديسمبر 2024», "28th, December 2024 GMT") read by :func:`~checker.read.dates.parse_date`, NaT where
+    unknown; in UTC when any carries a time zone (then one without is taken as UTC)."""
+    import pandas as pd
 
+    from ..read.dates import parse_date
 
-def _finding_row(f: Finding) -> str:
-    """One table row of the HTML view."""
-    sides = [(f.a, [d.a_span for d in f.differences]), (f.b, [d.b_span for d in f.differences])]
-    cells = "".join(f"<td dir='auto'>{_marked(c, spans)}<br><small>"
-                    f"{html.escape(c.attributed_to)} · {html.escape(c.path)}:{c.line}</small></td>"
-                    for c, spans in sides)
-    return (f"<tr><td>{f.relation.value}</td><td>{f.kind}</td><td>{f.score:.2f}</td>{cells}"
-            f"<td dir='auto'>{html.escape(f.reason)}</td></tr>")
+    stamps = []
+    for text in texts:
+        try:
+            stamp = pd.Timestamp(datetime.fromisoformat(text.strip())) if text else None
+        except ValueError:
+            day = parse_date(text)
+            stamp = pd.Timestamp(day) if day else None
+        stamps.append(stamp)
+    if any(s is not None and s.tzinfo is not None for s in stamps):
+        stamps = [None if s is None else s.tz_convert("UTC") if s.tzinfo else s.tz_localize("UTC") for s in stamps]
+        return pd.Series(pd.DatetimeIndex(stamps, tz="UTC"))
+    return pd.Series(pd.DatetimeIndex(stamps), dtype="datetime64[ns]")

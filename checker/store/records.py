@@ -103,11 +103,27 @@ class StoredRecords:
 
         return pd.DataFrame(claim_rows(self.claims()))
 
+    def __repr__(self) -> str:
+        try:
+            info = self.info()
+        except (OSError, KeyError) as exc:  # a repr must not raise: the folder changed under an open index
+            return f"Index({str(self.path)!r}, unreadable: {exc})"
+        building = "" if info.complete else ", build in progress"
+        return (f"Index({info.path!r}, {info.reports} reports, {info.claims} claims, model={info.model!r}, "
+                f"{_search(info)}, {_size(info.bytes_on_disk)}{building})")
+
     def _repr_html_(self) -> str:
         import html
 
-        rows = "".join(f"<tr><th>{k}</th><td>{html.escape(str(v))}</td></tr>" for k, v in vars(self.info()).items())
-        return f"<table>{rows}</table>"
+        info = self.info()
+        rows = [("folder", info.path), ("model", f"{info.model} ({info.dimension} dimensions)"),
+                ("reports", f"{info.reports:,}"), ("claims", f"{info.claims:,}"), ("search", _search(info)),
+                ("on disk", f"{_size(info.bytes_on_disk)} ({info.disk_bytes_per_claim:,} bytes a claim; "
+                            f"{info.ram_bytes_per_claim:,} in RAM)"),
+                ("generation", f"{info.generation} (schema {info.schema}), updated {info.updated}"),
+                ("complete", "yes" if info.complete else "no: a build was interrupted; run it again to finish")]
+        cells = "".join(f"<tr><th>{k}</th><td dir='auto'>{html.escape(v)}</td></tr>" for k, v in rows)
+        return f"<table>{cells}</table><p><small>index.to_pandas() lists the stored claims</small></p>"
 
 
 def _select_in(db: sqlite3.Connection, sql: str, column: str, values: list) -> list[tuple]:
@@ -117,3 +133,20 @@ def _select_in(db: sqlite3.Connection, sql: str, column: str, values: list) -> l
         part = values[start:start + 500]
         found += db.execute(f"{sql} WHERE {column} IN ({','.join('?' * len(part))})", part).fetchall()
     return found
+
+
+def _search(info: IndexInfo) -> str:
+    """The search structure in words: exact (flat) or IVF with its cells, probes and measured recall."""
+    search = info.search
+    if search.get("kind") != "ivf":
+        return "flat (exact)"
+    return (f"IVF, {search.get('nlist')} cells, nprobe {search.get('nprobe')}, "
+            f"recall@10 {search.get('recall_at_10', 0):.2f}")
+
+
+def _size(n: int) -> str:
+    """Bytes in KB, MB or GB."""
+    for unit, scale in (("GB", 1 << 30), ("MB", 1 << 20), ("KB", 1 << 10)):
+        if n >= scale:
+            return f"{n / scale:.1f} {unit}"
+    return f"{n} bytes"

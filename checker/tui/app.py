@@ -102,7 +102,7 @@ class StoryScreen(Screen):
         matrix.add_column("source", width=22)
         for n, _ in enumerate(self.story.claims, 1):
             matrix.add_column(f"c{n}", width=3)
-        for source, cells in self.story.matrix().items():
+        for source, cells in self.story.stances().items():
             row = [Text(*STANCE_CELL[cells[c.id]], justify="center") if c.id in cells
                    else Text("·", style="dim", justify="center") for c in self.story.claims]
             matrix.add_row(one_line(source, 22, self.app.arabic), *row)
