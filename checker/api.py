@@ -519,12 +519,14 @@ def evaluate_reports(root: str | Path, key: str | Path | None = None, *, config:
 
 def fit_decision(root: str | Path, stories: tuple[str, ...], scorer_folder: str | Path, *,
                  config: Config | None = None, embedder: Embedder | None = None,
-                 notify: Notify | None = None) -> dict:
+                 notify: Notify | None = None, flips: bool = False) -> dict:
     """Fit the learned judge's decision (:mod:`checker.judge.decision`) on the story folders ``stories`` of a report
     benchmark ``root`` and store it in the scorer's card at ``scorer_folder``. Returns the card's ``decision``.
 
     The stories are checked with the freshly trained scorer and no decision, every same-event pair kept
-    (``min_score`` 0); the thresholds that maximise contradiction F1 minus the traps flagged are kept.
+    (``min_score`` 0); the thresholds that maximise contradiction F1 minus the traps flagged are kept. Only the
+    veto is fitted unless ``flips``: on the sample corpus, flips fitted on the dev stories (at p ≥ 0.99) turned six
+    topical neighbours into contradictions, none of them one.
 
     Raises:
         InputError: a story folder is missing, or the key cannot be read.
@@ -541,18 +543,20 @@ def fit_decision(root: str | Path, stories: tuple[str, ...], scorer_folder: str 
     missing = [str(f) for f in folders if not (f / "key.json").is_file()]
     if missing:
         raise InputError(f"no story folder with a key.json at {', '.join(missing)}; name story folders of {root}")
-    keys = [read_key(folder) for folder in folders]
-    key = StoryKey([p for k in keys for p in k.pairs], {s: t for k in keys for s, t in k.story_of.items()})
+    whole = read_key(root)  # story of each report = its story folder (read from the root, not from each folder)
+    chosen = {stem: story for stem, story in whole.story_of.items() if story in stories}
+    key = StoryKey([p for p in whole.pairs if p.a[0] in chosen and p.b[0] in chosen], chosen)
     files = sorted(p for f in folders for p in f.rglob("*") if p.is_file() and p.name != "key.json")
+    store_decision(scorer_folder, None)  # judged with no decision: a stored one would flip pairs before the fit
     every_pair = Checker(config=replace(config, min_score=0.0), embedder=embedder, notify=notify)
     report = every_pair.check(files)
     texts = [(scored_text(f.a), scored_text(f.b)) for f in report.findings]
     _, proba = pair_probabilities(texts, every_pair.embedder)
     p_other = {f.id: float(proba[n, 2]) for n, f in enumerate(report.findings)} if proba is not None else {}
-    decision, before, after = fit(report.findings, p_other, score, key, config.min_score)
+    decision, before, after = fit(report.findings, p_other, score, key, config.min_score, flips)
     summary = {k: before[k] for k in ("contradiction_recall", "contradiction_precision", "agreement_recall",
-                                      "traps_flagged")}
-    entry = {**asdict(decision), "fit_on": [f"{Path(root).name}/{s}" for s in stories],
+                                      "traps_flagged", "contradict_findings")}
+    entry = {**asdict(decision), "flips_tried": flips, "fit_on": [f"{Path(root).name}/{s}" for s in stories],
              "before": summary, "after": {k: after[k] for k in summary}}
     store_decision(scorer_folder, entry)
     return entry

@@ -55,6 +55,9 @@ def train_cli(train: list[Path] = typer.Option(..., "--train", help="Training pa
                                                  "training, to fit the decision on (repeat)."),
               rules: int = typer.Option(0, "--rules", help="How many pairs to make by rule from the training "
                                         "sentences (swapped figure/place/month/antonym, denial, frames)."),
+              flip: bool = typer.Option(False, "--flip/--no-flip", help="Let the fitted decision also turn "
+                                        "agreements the scorer reads as contradictions into contradictions "
+                                        "(default: veto only)."),
               seed: int = typer.Option(0, "--seed", help="Random seed."),
               output: Path | None = typer.Option(None, "--output", "-o", help="Folder to write the scorer to. "
                                                  "Default: scorer/NAME in the user data folder "
@@ -97,7 +100,7 @@ def train_cli(train: list[Path] = typer.Option(..., "--train", help="Training pa
     if stories is not None and hold_out:
         from ..api import fit_decision
 
-        decision = fit_decision(stories, tuple(hold_out), folder, embedder=embedder, notify=notify)
+        decision = fit_decision(stories, tuple(hold_out), folder, embedder=embedder, notify=notify, flips=flip)
         typer.echo(f"decision on {', '.join(decision['fit_on'])}: flip {decision['flip']}, veto {decision['veto']}; "
                    f"contradictions recall/precision {decision['before']['contradiction_recall']}/"
                    f"{decision['before']['contradiction_precision']} -> {decision['after']['contradiction_recall']}/"

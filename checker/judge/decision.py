@@ -7,11 +7,13 @@ decision combines them with two thresholds on the scorer's calibrated contradict
 (:meth:`~checker.judge.scorer.PairScorer.contradiction_score`):
 
 - ``flip``: a same-event pair the rules call ``agree`` is a contradiction (kind ``learned``) when the scorer
-  gives at least ``flip`` and does not call the pair unrelated;
+  gives at least ``flip``, does not call the pair unrelated, and the rules' same-event gate is at least ``gate``;
 - ``veto``: a typed contradiction is dropped when the scorer gives at most ``veto`` (it reads the two claims as
   saying the same thing).
 
-:func:`fit_decision` picks both on a benchmark's findings (contradiction F1, minus the share of traps flagged);
+:func:`fit_decision` picks them on a benchmark's findings: contradiction F1 with every contradiction the key does
+not hold counted as false (a key lists some pairs of a story, not all; counting only keyed pairs would reward
+flipping everything), minus the share of traps flagged;
 ``checker train --stories … --hold-out …`` fits them on the held-out dev stories and stores them, with the
 dev figures before and after, in the scorer's card (``decision``). A card without ``decision`` changes
 nothing.
@@ -20,6 +22,7 @@ nothing.
 from __future__ import annotations
 
 import difflib
+import itertools
 import re
 from dataclasses import dataclass, replace
 
@@ -27,8 +30,9 @@ from .findings import Finding
 from .verdict import Relation
 
 _WORDS = re.compile(r"\w+(?:[-'’]\w+)*")
-FLIPS = tuple(round(0.5 + 0.025 * n, 3) for n in range(21))  #: flip thresholds tried by :func:`fit_decision`
+FLIPS = tuple(round(0.5 + 0.025 * n, 3) for n in range(20)) + (0.99, 0.995)  #: flips tried by :func:`fit_decision`
 VETOES = (0.0, 0.02, 0.05, 0.1, 0.15, 0.2, 0.3)  #: veto thresholds tried (0: never)
+GATES = (0.5, 0.6, 0.7, 0.8)  #: same-event gates tried for a flip
 
 
 @dataclass(frozen=True)
@@ -37,13 +41,15 @@ class Decision:
 
     flip: float = 1.1
     veto: float = 0.0
+    gate: float = 0.5  #: the rules' same-event gate a pair needs to be flipped
     other: float = 0.5  #: a pair the scorer calls unrelated with at least this probability is never flipped
 
     @classmethod
     def from_card(cls, card: dict | None) -> Decision:
         """The decision stored in a scorer's card, or one that changes nothing."""
         stored = (card or {}).get("decision") or {}
-        return cls(float(stored.get("flip", 1.1)), float(stored.get("veto", 0.0)), float(stored.get("other", 0.5)))
+        return cls(float(stored.get("flip", 1.1)), float(stored.get("veto", 0.0)), float(stored.get("gate", 0.5)),
+                   float(stored.get("other", 0.5)))
 
     def apply(self, finding: Finding, p_other: float | None = None) -> Finding | None:
         """The finding as decided: flipped to a contradiction, dropped (None), or unchanged."""
@@ -52,7 +58,8 @@ class Decision:
             return finding
         if finding.relation is Relation.CONTRADICT and p <= self.veto:
             return None
-        if finding.relation is Relation.AGREE and p >= self.flip and (p_other is None or p_other < self.other):
+        if finding.relation is Relation.AGREE and p >= self.flip and finding.gate >= self.gate \
+                and (p_other is None or p_other < self.other):
             return replace(finding, relation=Relation.CONTRADICT, kind="learned", score=round(p, 3),
                            reason=learned_reason(finding.a.text, finding.b.text, p))
         return finding
@@ -78,7 +85,7 @@ def learned_reason(a: str, b: str, p: float) -> str:
 
 
 def fit_decision(findings: list[Finding], p_other: dict[str, float], score, key,
-                 min_score: float = 0.5) -> tuple[Decision, dict, dict]:
+                 min_score: float = 0.5, flips: bool = True) -> tuple[Decision, dict, dict]:
     """Pick ``flip`` and ``veto`` on a benchmark's findings.
 
     Args:
@@ -87,13 +94,16 @@ def fit_decision(findings: list[Finding], p_other: dict[str, float], score, key,
         score: :func:`checker.judge.benchmark.score`.
         key: the benchmark's :class:`~checker.judge.benchmark.StoryKey`.
         min_score: findings scoring below this are not reported (``Config.min_score``), after the decision.
+        flips: try flipping agreements; False fits the veto alone.
 
     Returns:
         The decision, and the figures of ``score`` before and after it.
     """
     def objective(figures: dict) -> float:
         recall = figures["contradiction_recall"] or 0.0
-        precision = figures["contradiction_precision"] or 0.0
+        hits = figures.get("by_relation", {}).get("contradict", {}).get("all", {}).get("found")
+        precision = (hits / figures["contradict_findings"] if figures.get("contradict_findings") else 0.0) \
+            if hits is not None else figures["contradiction_precision"] or 0.0
         f1 = 2 * recall * precision / (recall + precision) if recall + precision else 0.0
         return f1 - (figures["traps_flagged"] or 0.0)
 
@@ -103,10 +113,9 @@ def fit_decision(findings: list[Finding], p_other: dict[str, float], score, key,
 
     before = score(decided(Decision()), key)
     best, best_value = Decision(), objective(before)
-    for flip in FLIPS:
-        for veto in VETOES:
-            candidate = Decision(flip, veto)
-            value = objective(score(decided(candidate), key))
-            if value > best_value + 1e-9:
-                best, best_value = candidate, value
+    for flip, veto, gate in itertools.product(FLIPS if flips else (1.1,), VETOES, GATES if flips else (0.5,)):
+        candidate = Decision(flip, veto, gate)
+        value = objective(score(decided(candidate), key))
+        if value > best_value + 1e-9:
+            best, best_value = candidate, value
     return best, before, score(decided(best), key)

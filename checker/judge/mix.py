@@ -214,7 +214,7 @@ def rule_pairs(sentences: list[str], n: int, seed: int = 0) -> list[Example]:
             t = s if rng.random() < 0.5 else rng.choice(_FRAMES[language]).format(s=_lower_first(s))
             label = "agree"
         else:
-            shared = Counter(j for word in bags[i] if len(by_word[word]) < 200 for j in by_word[word] if j != i)
+            shared = Counter(j for word in sorted(bags[i]) if len(by_word[word]) < 200 for j in by_word[word] if j != i)
             close = [j for j, _ in shared.most_common(5) if pool[j] != s]
             t = pool[rng.choice(close)] if close else None
             label = "other"

@@ -381,11 +381,13 @@ def path_figures(folder: str | Path, dev_csv: list[str | Path], encoders: list[E
     return out
 
 
-def store_decision(folder: str | Path, entry: dict) -> None:
-    """Write ``entry`` as the ``decision`` of the scorer card in ``folder`` (atomically)."""
+def store_decision(folder: str | Path, entry: dict | None) -> None:
+    """Write ``entry`` as the ``decision`` of the scorer card in ``folder`` (atomically); None removes it."""
     card_file = Path(folder) / "card.json"
     card = json.loads(card_file.read_text(encoding="utf-8"))
-    card["decision"] = entry
+    card.pop("decision", None)
+    if entry is not None:
+        card["decision"] = entry
     tmp = card_file.with_suffix(".tmp")
     tmp.write_text(json.dumps(card, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
     tmp.replace(card_file)
