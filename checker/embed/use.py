@@ -9,7 +9,7 @@ location is looked up. Output rows are 512-d and unit length.
 
 Choose it for large corpora where encoding time dominates: it is several times
 faster than e5-small but separates paraphrases from unrelated sentences less well
-(see the README's encoder table).
+(see the encoder table in docs/design.md).
 """
 
 from __future__ import annotations
