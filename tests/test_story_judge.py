@@ -344,3 +344,57 @@ def test_average_link_groups_as_the_textbook_loop_does(seed):
     for threshold in (0.1, 0.4, 0.7):
         assert sorted(sorted(g) for g in average_link(similarity, threshold)) == \
             _naive_average_link(similarity, threshold)
+
+
+def _align_reference(vectors, left, right, top):
+    """The alignment as one full matrix (what story_pairs did before it worked in blocks)."""
+    sims = vectors[left] @ vectors[right].T
+    same = left == right
+    if same:
+        np.fill_diagonal(sims, -2.0)
+    best_l = np.argsort(-sims, axis=1, kind="stable")[:, :top]
+    best_r = np.argsort(-sims, axis=0, kind="stable")[:top, :].T
+    valid = sims > -1.5
+    mean_l = np.where(valid, sims, 0).sum(axis=1) / np.maximum(1, valid.sum(axis=1))
+    mean_r = np.where(valid, sims, 0).sum(axis=0) / np.maximum(1, valid.sum(axis=0))
+    out = {}
+    for a in range(len(left)):
+        for b in range(len(right)):
+            if left[a] == right[b] or not (b in best_l[a] or a in best_r[b]):
+                continue
+            rank_l = list(best_l[a]).index(b) if b in best_l[a] else 99
+            rank_r = list(best_r[b]).index(a) if a in best_r[b] else 99
+            value = (min(rank_l, rank_r), rank_l == 0 and rank_r == 0,
+                     round(float(sims[a, b] - (mean_l[a] + mean_r[b]) / 2), 4))
+            key = (min(left[a], right[b]), max(left[a], right[b]))
+            out[key] = min(out.get(key, value), value)
+    return out
+
+
+@pytest.mark.parametrize("n,m,same", [(1500, 40, False), (1300, 1300, True), (7, 3, False), (1, 1, False)])
+def test_blocked_alignment_equals_the_full_matrix(n, m, same):
+    """The alignment works in blocks of left rows (a 4 MB report aligned with itself took 16 GB as one matrix);
+    the pairs, ranks and margins are those of the whole matrix."""
+    from checker.judge.pairs import ALIGN_BLOCK, _align
+
+    assert n > ALIGN_BLOCK or n < 10
+    rng = np.random.default_rng(n)
+    vectors = rng.standard_normal((n + m, 16)).astype(np.float32)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    left = list(range(n))
+    right = left if same else list(range(n, n + m))
+    got: dict = {}
+    _align(vectors, left, right, 2, None, got)
+    want = _align_reference(vectors, left, right, 2)
+    assert got.keys() == want.keys()
+    assert all(got[k][:2] == want[k][:2] and abs(got[k][2] - want[k][2]) <= 2e-4 for k in want)
+
+
+def test_a_report_longer_than_the_limit_is_not_aligned_with_itself(monkeypatch):
+    from checker.judge import pairs
+
+    monkeypatch.setattr(pairs, "SELF_ALIGN_LIMIT", 10)
+    vectors = np.eye(12, dtype=np.float32)
+    out = pairs.story_pairs(vectors, ["r"] * 12, {"r": 0})
+    assert out == {}
+    assert pairs.story_pairs(vectors[:10], ["r"] * 10, {"r": 0})

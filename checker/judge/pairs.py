@@ -107,32 +107,61 @@ def story_pairs(vectors: np.ndarray, report_of: list[str], story_of: dict[str, i
     return out
 
 
+#: Claims of one report aligned with each other (its voices: sources it quotes) at most; a longer report (a dump
+#: pasted as one report) keeps only its nearest-neighbour pairs, since aligning it with itself is quadratic.
+SELF_ALIGN_LIMIT = 5000
+ALIGN_BLOCK = 1024  #: rows of the left report compared at once: memory grows with block × right, not left × right
+
+
 def _align(vectors: np.ndarray, left: list[int], right: list[int], top: int,
            allowed: Callable[[int, int], bool] | None, out: dict) -> None:
-    sims = vectors[left] @ vectors[right].T
+    """Pair each claim of ``left`` with its ``top`` closest of ``right`` and the other way round, by blocks of
+    :data:`ALIGN_BLOCK` left rows (a column's best rows and mean are carried across blocks)."""
     same = left is right or left == right
-    if same:
-        np.fill_diagonal(sims, -2.0)
-    best_l = np.argsort(-sims, axis=1)[:, :top]
-    best_r = np.argsort(-sims, axis=0)[:top, :].T
-    valid = sims > -1.5  # within one report, a claim is not its own counterpart
-    counts_l, counts_r = np.maximum(1, valid.sum(axis=1)), np.maximum(1, valid.sum(axis=0))
-    mean_l, mean_r = np.where(valid, sims, 0).sum(axis=1) / counts_l, np.where(valid, sims, 0).sum(axis=0) / counts_r
-    for a in range(len(left)):
-        for b in set(best_l[a].tolist()):
-            _keep(a, b, sims, best_l, best_r, mean_l, mean_r, left, right, allowed, out)
-    for b in range(len(right)):
-        for a in set(best_r[b].tolist()):
-            _keep(a, b, sims, best_l, best_r, mean_l, mean_r, left, right, allowed, out)
+    if same and len(left) > SELF_ALIGN_LIMIT:
+        return
+    n, m = len(left), len(right)
+    k_l, k_r = min(top, m), min(top, n)
+    theirs = vectors[right]
+    best_l = np.zeros((n, k_l), dtype=np.int64)
+    best_l_sims = np.zeros((n, k_l), dtype=np.float32)
+    mean_l = np.zeros(n)
+    col_rows = np.zeros((0, m), dtype=np.int64)  # best left rows of each right column so far, best first
+    col_sims = np.zeros((0, m), dtype=np.float32)
+    col_sum, col_count = np.zeros(m), np.zeros(m)
+    for start in range(0, n, ALIGN_BLOCK):
+        stop = min(n, start + ALIGN_BLOCK)
+        sims = vectors[left[start:stop]] @ theirs.T
+        if same:  # within one report, a claim is not its own counterpart
+            sims[np.arange(stop - start), np.arange(start, stop)] = -2.0
+        order = np.argsort(-sims, axis=1)[:, :k_l]
+        best_l[start:stop], best_l_sims[start:stop] = order, np.take_along_axis(sims, order, axis=1)
+        valid = sims > -1.5
+        kept = np.where(valid, sims, 0)
+        mean_l[start:stop] = kept.sum(axis=1) / np.maximum(1, valid.sum(axis=1))
+        col_sum += kept.sum(axis=0)
+        col_count += valid.sum(axis=0)
+        rows = np.concatenate([col_rows, np.broadcast_to(np.arange(start, stop)[:, None], sims.shape)])
+        values = np.concatenate([col_sims, sims])
+        pick = np.argsort(-values, axis=0, kind="stable")[:k_r]  # ties keep the earlier row, as one sort would
+        col_rows, col_sims = np.take_along_axis(rows, pick, axis=0), np.take_along_axis(values, pick, axis=0)
+    mean_r = col_sum / np.maximum(1, col_count)
+    best_r, best_r_sims = col_rows.T, col_sims.T
+    for a in range(n):
+        for rank, b in enumerate(best_l[a].tolist()):
+            _keep(a, b, float(best_l_sims[a, rank]), best_l, best_r, mean_l, mean_r, left, right, allowed, out)
+    for b in range(m):
+        for rank, a in enumerate(best_r[b].tolist()):
+            _keep(a, b, float(best_r_sims[b, rank]), best_l, best_r, mean_l, mean_r, left, right, allowed, out)
 
 
-def _keep(a, b, sims, best_l, best_r, mean_l, mean_r, left, right, allowed, out) -> None:
+def _keep(a, b, sim, best_l, best_r, mean_l, mean_r, left, right, allowed, out) -> None:
     i, j = left[a], right[b]
-    if i == j or sims[a, b] <= -1.5 or (allowed and not allowed(i, j)):
+    if i == j or sim <= -1.5 or (allowed and not allowed(i, j)):
         return
     rank_l, rank_r = list(best_l[a]).index(b) if b in best_l[a] else 99, \
         list(best_r[b]).index(a) if a in best_r[b] else 99
-    margin = float(sims[a, b] - (mean_l[a] + mean_r[b]) / 2)
+    margin = float(sim - (mean_l[a] + mean_r[b]) / 2)
     key = (min(i, j), max(i, j))
     value = (min(rank_l, rank_r), rank_l == 0 and rank_r == 0, round(margin, 4))
     if key not in out or value < out[key]:
