@@ -193,8 +193,8 @@ def test_sentence_scorer_is_symmetric_in_the_two_claims(tmp_path):
 
 def test_shipped_scorers_are_found_by_the_model_their_card_names():
     fp32, int8, use = (PairScorer.for_model(m) for m in (DEFAULT_MODEL_ID, INT8_MODEL_ID, USE_MODEL_ID))
-    assert isinstance(fp32, TokenPairScorer) and fp32.card["model"] == DEFAULT_MODEL_ID
-    assert int8 is fp32  # int8 e5 reads the scorer trained on its fp32 weights; loaded once
+    assert isinstance(int8, TokenPairScorer) and int8.card["model"] == INT8_MODEL_ID
+    assert fp32 is int8  # fp32 e5 reads the scorer trained on its int8 quantisation of the same weights; loaded once
     assert isinstance(use, SentencePairScorer) and use.card["model"] == USE_MODEL_ID and use.card["kind"] == "sentence"
     assert PairScorer.for_model("some-org/unknown-model") is None
 

@@ -74,7 +74,7 @@ def test_the_wheel_is_this_distribution_and_ships_its_data(installed):
 
     files = set(ZipFile(installed["wheel"]).namelist())
     assert {"checker/py.typed", "checker/data/calibration.json", "checker/data/e5_reference.json",
-            "checker/data/scorer/multilingual-e5-small/card.json",
+            "checker/data/scorer/e5-small-int8/card.json",
             "checker/data/scorer/use-multilingual-int8/heads.npz"} <= files
 
 
