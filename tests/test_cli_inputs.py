@@ -66,7 +66,7 @@ def test_story_titles_keep_bracketed_words(fake, bracketed):
     assert "[" in label  # the story's label holds the bracketed words of its claim
     console = Console(record=True, width=300, file=open("/dev/null", "w"))
     render_report(report, console)
-    assert f"Story 1: {label}" in console.export_text()
+    assert f"Story 1 1 contradict 0 agree: {label}" in console.export_text()
 
 
 def test_error_messages_with_brackets_are_printed_verbatim_and_exit_3(fake, tmp_path):

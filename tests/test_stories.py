@@ -81,3 +81,15 @@ def test_html_marks_differing_spans_and_groups_by_story(report):
     page = report._repr_html_()
     assert page.count("<h4") == 2 and "<mark>قاعدة رامشتاين</mark>" in page and "<mark>مطار معيتيقة</mark>" in page
     assert "reports/0.txt:2" in page
+
+
+def test_a_story_of_reports_is_named_by_its_main_reports_title():
+    from checker.judge.stories import group_stories
+
+    from .conftest import make_report
+
+    report = make_report()
+    stories = group_stories(report.findings, report.documents, {"d0": 0, "d1": 0, "d2": 0})
+    assert [s.label for s in stories] == ["عنوان أول"]  # d0 holds two of the story's four claims
+    clusters = group_stories(report.findings, report.documents)  # no report stories: the central claim names it
+    assert all(s.label not in {"عنوان أول", "عنوان ثان", "Second title"} for s in clusters)

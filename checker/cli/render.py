@@ -91,8 +91,9 @@ def render_report(report: Report, console: Console, *, config_file: str | None =
         return
     for story in report.stories:
         label = lay_out(Text(story.label), None, display)[0]  # on its own, so the counts stay out of its run
-        title = Text.assemble(f"Story {story.id}: ", label, "  ", (f"{story.contradictions} contradict", "red"),
-                              " ", (f"{story.agreements} agree", "green"))
+        # the counts before the title: a long title is cut at the terminal's width, the counts never are
+        title = Text.assemble(f"Story {story.id} ", (f"{story.contradictions} contradict", "red"), " ",
+                              (f"{story.agreements} agree", "green"), ": ", label)
         console.print(Rule(title, align="left"))
         for finding in story.findings:
             render_finding(finding, console, display=display)

@@ -60,13 +60,19 @@ def short_label(claim: Claim, words: int = 9) -> str:
     return " ".join(found[:words]) + ("…" if len(found) > words else "")
 
 
+def _shorten(title: str, words: int = 12) -> str:
+    found = title.split()
+    return " ".join(found[:words]) + ("…" if len(found) > words else "")
+
+
 @dataclass(frozen=True)
 class Story:
     """Claims about one event (connected by findings), their sources and findings.
 
     Attributes:
         id: 1-based rank (contradiction-heavy stories first).
-        label: a few words of the story's most connected claim.
+        label: the title of the story's main report (the one with most of its claims), or, for stories that are
+            clusters of findings (no report stories), a few words of the most connected claim.
         claims: the claims, in the order findings name them.
         findings: the findings between them.
         reports: ids of the reports the claims come from.
@@ -192,7 +198,9 @@ def group_stories(findings: Sequence[Finding], documents: Iterable[Document] = (
             groups.setdefault(root(f.a.id), []).append(f)
     ordered = sorted(groups.values(), key=lambda fs: (-sum(f.relation is Relation.CONTRADICT for f in fs),
                                                      -max(f.score for f in fs)))
+    documents = list(documents)
     dated = {d.id: parse_date(d.date) for d in documents}
+    titles = {d.id: " ".join(d.title.split()) for d in documents if d.title and d.title.strip()}
     stories = []
     for number, fs in enumerate(ordered, 1):
         claims = {c.id: c for f in fs for c in (f.a, f.b)}
@@ -200,5 +208,10 @@ def group_stories(findings: Sequence[Finding], documents: Iterable[Document] = (
         central = claims[degree.most_common(1)[0][0]]
         reports = tuple(dict.fromkeys(c.report_id for c in claims.values()))
         dates = tuple(sorted(d for r in reports if (d := dated.get(r))))
-        stories.append(Story(number, short_label(central), tuple(claims.values()), tuple(fs), reports, dates))
+        # a story of reports is named by the title of its report with the most claims in it; claim clusters (no
+        # report stories) by their most connected claim
+        counted = Counter(c.report_id for c in claims.values())
+        main = max(reports, key=lambda r: (counted[r], -reports.index(r)))
+        label = _shorten(titles[main]) if story_of is not None and main in titles else short_label(central)
+        stories.append(Story(number, label, tuple(claims.values()), tuple(fs), reports, dates))
     return stories
