@@ -6,7 +6,6 @@ read → embed → (store) → judge → report.
 
 from __future__ import annotations
 
-import itertools
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
@@ -341,9 +340,11 @@ class Checker:
 
 def _beside_stored(corpus: Corpus, index: Index) -> Corpus:
     """``corpus`` with each report whose id a stored report with another text holds renamed ``ID#n`` (with a
-    notice), so that the two are compared rather than taken for one report; a report stored with the same text
-    keeps its id (it is the stored report, and is not compared with itself)."""
+    notice; :func:`~checker.store.build.stored_id`), so that the two are compared rather than taken for one
+    report; a report stored with the same text keeps its id (it is the stored report, and is not compared with
+    itself)."""
     from .read.documents import Notice, content_id
+    from .store.build import stored_id
 
     stored = {d.id: content_id(d.text) for d in index.documents({d.id for d in corpus.documents})}
     if not stored:
@@ -352,23 +353,13 @@ def _beside_stored(corpus: Corpus, index: Index) -> Corpus:
     documents, notices = [], list(corpus.notices)
     for doc in corpus.documents:
         if doc.id in stored and stored[doc.id] != content_id(doc.text):
-            digest = content_id(doc.text)
-            renamed = next(f"{doc.id}#{n}" for n in itertools.count(2) if _free(index, f"{doc.id}#{n}", digest, taken))
+            renamed, _ = stored_id(index, doc, taken.__contains__)
             taken.add(renamed)
             notices.append(Notice(doc.path, f"id {doc.id!r} is the id of a stored report with another text; read "
                                             f"as {renamed!r}. Give each report its own id"))
             doc = replace(doc, id=renamed)
         documents.append(doc)
     return replace(corpus, documents=documents, notices=notices)
-
-
-def _free(index: Index, name: str, digest: str, taken: set[str]) -> bool:
-    """Whether report id ``name`` is free for a text of ``digest``: not taken in this run, and not stored with
-    another text."""
-    from .read.documents import content_id
-
-    held = index.documents({name})
-    return name not in taken and (not held or content_id(held[0].text) == digest)
 
 
 _EMBEDDERS: dict[tuple, Embedder] = {}

@@ -127,9 +127,10 @@ def judge_claims(claims: list[Claim], vectors: np.ndarray, model_id: str, config
     known = {claims[k].proposition: vectors[k] for i, j, _ in kept for k in (i, j)}
     scorer, proba = pair_probabilities(texts, encoder, known) if encoder else (None, None)
     decision = Decision.from_card(scorer.card if scorer is not None else None)
+    contradiction = scorer.contradiction_score(proba) if scorer is not None else None
     findings = []
     for n, (i, j, v) in enumerate(kept):
-        s = None if proba is None else float(scorer.contradiction_score(proba[n:n + 1])[0])
+        s = None if contradiction is None else float(contradiction[n])
         finding = decision.apply(Finding.from_verdict(claims[i], claims[j], replace(v, pair_score=s)),
                                  None if proba is None else float(proba[n, 2]))
         if finding is not None and finding.score >= config.min_score:

@@ -24,7 +24,7 @@ from __future__ import annotations
 import difflib
 import itertools
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, replace
 
 from .findings import Finding
 from .verdict import Relation
@@ -48,8 +48,7 @@ class Decision:
     def from_card(cls, card: dict | None) -> Decision:
         """The decision stored in a scorer's card, or one that changes nothing."""
         stored = (card or {}).get("decision") or {}
-        return cls(float(stored.get("flip", 1.1)), float(stored.get("veto", 0.0)), float(stored.get("gate", 0.5)),
-                   float(stored.get("other", 0.5)))
+        return cls(**{f.name: float(stored[f.name]) for f in fields(cls) if f.name in stored})
 
     def apply(self, finding: Finding, p_other: float | None = None) -> Finding | None:
         """The finding as decided: flipped to a contradiction, dropped (None), or unchanged."""

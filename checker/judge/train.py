@@ -372,22 +372,22 @@ def path_figures(folder: str | Path, dev_csv: list[str | Path], encoders: list[E
             figures[name] = {k: m[k] for k in ("accuracy", "macro_f1_agree_disagree")}
         info = encoder_info(encoder)
         out[info["path"]] = {"model": info["model"], "cpu": info["cpu"], **figures}
-    card_file = Path(folder) / "card.json"
-    card = json.loads(card_file.read_text(encoding="utf-8"))
-    card["paths"] = out
-    tmp = card_file.with_suffix(".tmp")
-    tmp.write_text(json.dumps(card, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
-    tmp.replace(card_file)
+    _set_in_card(folder, "paths", out)
     return out
 
 
 def store_decision(folder: str | Path, entry: dict | None) -> None:
     """Write ``entry`` as the ``decision`` of the scorer card in ``folder`` (atomically); None removes it."""
+    _set_in_card(folder, "decision", entry)
+
+
+def _set_in_card(folder: str | Path, key: str, value: object) -> None:
+    """Set (or with None remove) one entry of the card in ``folder``, replacing the file atomically."""
     card_file = Path(folder) / "card.json"
     card = json.loads(card_file.read_text(encoding="utf-8"))
-    card.pop("decision", None)
-    if entry is not None:
-        card["decision"] = entry
+    card.pop(key, None)
+    if value is not None:
+        card[key] = value
     tmp = card_file.with_suffix(".tmp")
     tmp.write_text(json.dumps(card, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
     tmp.replace(card_file)

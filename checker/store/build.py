@@ -187,16 +187,15 @@ def _fresh(documents: Iterable[Document], known: set[str], position: Callable[[]
     """Reports not stored yet (each id once), with ``position()`` (or a count) taken as each is read.
 
     A report whose id a report of ``existing`` holds is skipped when its text is the stored one, and stored
-    under the next free ``ID#n`` (with a warning to ``on_rename``) when its text differs."""
+    under the next free ``ID#n`` (with a warning to ``on_rename``) when its text differs (:func:`stored_id`)."""
     stored = set(known)
     count = 0
     for doc in documents:
         if doc.id in known:
-            if doc.id not in stored or existing is None or _same_text(existing, doc.id, doc):
+            if doc.id not in stored or existing is None:
                 continue
-            renamed = next(f"{doc.id}#{n}" for n in itertools.count(2) if f"{doc.id}#{n}" not in known
-                           or (f"{doc.id}#{n}" in stored and _same_text(existing, f"{doc.id}#{n}", doc)))
-            if renamed in known:  # stored before under that new id: nothing new
+            renamed, there = stored_id(existing, doc, lambda name: name in known and name not in stored)
+            if there:  # stored before, under its id or a renamed one: nothing new
                 continue
             if on_rename:
                 on_rename(f"warning: {doc.path}: id {doc.id!r} is the id of a stored report with another text; "
@@ -207,10 +206,23 @@ def _fresh(documents: Iterable[Document], known: set[str], position: Callable[[]
         yield doc, position() if position else count
 
 
-def _same_text(index: Index, id: str, doc: Document) -> bool:
-    """Whether ``index`` stores report ``id`` with the same text (content hash) as ``doc``."""
-    stored = index.documents({id})
-    return bool(stored) and content_id(stored[0].text) == content_id(doc.text)
+def stored_id(index: Index, doc: Document, taken: Callable[[str], bool]) -> tuple[str, bool]:
+    """The id ``doc`` has beside ``index``, and whether ``index`` stores it with ``doc``'s text already.
+
+    That is ``doc.id`` or, where a stored report with another text holds it, the first ``ID#n`` (n ≥ 2) that
+    ``index`` stores with the same text (content hash), or that it does not store and ``taken(ID#n)`` (an id
+    given to another report of this run) is false. ``check --against`` and ``index add`` name a report alike.
+    """
+    digest = content_id(doc.text)
+    for name in itertools.chain([doc.id], (f"{doc.id}#{n}" for n in itertools.count(2))):
+        if name != doc.id and taken(name):
+            continue
+        held = index.documents({name})
+        if not held:
+            return name, False
+        if content_id(held[0].text) == digest:
+            return name, True
+    raise AssertionError("unreachable: itertools.count does not end")
 
 
 def _chunks(documents: Iterator[tuple[Document, int]], size: Callable[[], int]
