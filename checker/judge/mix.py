@@ -57,7 +57,8 @@ class Example:
     source: str
 
 
-def _is_arnli(path: Path) -> bool:
+def is_arnli(path: Path) -> bool:
+    """Whether a labelled CSV is ArNLI-shaped (``t,h,label`` columns), read three ways for training and two for dev."""
     with path.open(encoding="utf-8-sig") as handle:
         header = handle.readline()
     return {"t", "h", "label"} <= {c.strip() for c in header.split(",")}
@@ -69,7 +70,7 @@ def csv_examples(path: str | Path) -> list[Example]:
     path = Path(path)
     if not path.is_file():
         raise InputError(f"{path}: no such file; pass a labelled CSV (s1,s2,stance or ArNLI's t,h,label)")
-    if _is_arnli(path):
+    if is_arnli(path):
         return [Example(a, b, label, "arnli") for sides in ARNLI_SIDES for a, b, label in read_pairs(path, sides)]
     return [Example(a, b, label, "ans") for a, b, label in read_pairs(path)]
 

@@ -259,11 +259,11 @@ def _command(model_id: str, seed: int, train: list[Path], dev: list[Path], stori
 
 def dev_sets(paths: list[Path]) -> DevSets:
     """Named dev sets: each CSV by its file name; an ArNLI file twice (``NAME ar-ar``, ``NAME ar-en``)."""
-    from .mix import _is_arnli
+    from .mix import is_arnli
 
     out: DevSets = {}
     for path in paths:
-        if path.is_file() and _is_arnli(path):
+        if path.is_file() and is_arnli(path):
             out.update({f"{path.name} {sides}": read_pairs(path, sides) for sides in ("ar-ar", "ar-en")})
         else:
             out[path.name] = read_pairs(path)
